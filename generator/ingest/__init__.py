@@ -1,0 +1,1 @@
+"""Reading the exports officers drop into data/."""

@@ -1,0 +1,88 @@
+"""Cell values to typed values: ids, names, yes/no, scores, amounts.
+
+Each parser works on a whole column and returns the values plus a mask of
+cells it could not read; parsing runs once per distinct cell text, because
+export columns repeat the same few values thousands of times.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..text import fold, nfc
+
+_WHOLE_NUMBER_ID = re.compile(r"^(\d+)\.0+$")
+_SPACES = re.compile(r"\s+")
+_YES = {"x", "co", "1", "true", "yes"}
+_NO = {"", "0", "khong", "false", "no"}
+_CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|d)\.?\s*$", re.IGNORECASE)
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+
+
+def per_distinct(values: pd.Series, parse: Callable[[str], object], dtype: str) -> pd.Series:
+    codes, uniques = pd.factorize(values)
+    parsed = pd.array([parse(u) for u in uniques], dtype=dtype)
+    return pd.Series(parsed.take(codes, allow_fill=True), index=values.index, dtype=dtype)
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """NFC, one space between words, no spaces at the ends."""
+    return per_distinct(values, lambda v: _SPACES.sub(" ", nfc(v)).strip(), "string")
+
+
+def person_ids(values: pd.Series) -> pd.Series:
+    """person_id is text; an id a spreadsheet turned into 1234.0 reads as "1234"."""
+    stripped = values.str.strip()
+    return stripped.str.replace(_WHOLE_NUMBER_ID, r"\1", regex=True).astype("string")
+
+
+def yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def parse(value: str) -> bool | None:
+        folded = fold(value)
+        if folded in _YES:
+            return True
+        if folded in _NO:
+            return False
+        return None
+
+    parsed = per_distinct(values, parse, "boolean")
+    return parsed.fillna(False), parsed.isna()
+
+
+def _score(value: str) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        score = float(value.strip().replace(",", "."))
+    except ValueError:
+        return float("nan")
+    return score if 0 <= score <= 100 else float("nan")
+
+
+def scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """100-point scores; "92,5" and "92.5" alike. Unreadable or outside 0-100 is invalid."""
+    parsed = per_distinct(values, _score, "Float64")
+    invalid = parsed.isna() & values.str.strip().ne("")
+    # NaN marks invalid; <NA> marks blank. Keep only real scores.
+    return parsed.where(~invalid), invalid
+
+
+def _amount(value: str) -> int | None:
+    text = _CURRENCY.sub("", value.strip())
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if _GROUPED.match(text):
+        return int(re.sub(r"[.,]", "", text))
+    return -1
+
+
+def amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Reward amounts in đồng: 500000, "500.000", "500.000đ", "500.000 VNĐ"; blank is none."""
+    parsed = per_distinct(values, _amount, "Int64")
+    invalid = parsed.eq(-1).fillna(False)
+    return parsed.where(~invalid), invalid

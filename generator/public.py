@@ -1,0 +1,438 @@
+"""The public view: everything the site may show, and nothing else.
+
+This is the privacy boundary. Pelican, templates, downloads, feeds and the
+search index receive only the classes below. They are frozen, slotted
+dataclasses whose fields are all public by the contract's section 10: none of
+them can hold a person_id, a self rating, a score of one person, a note, or
+the name of anyone not on the honour list. Person rows enter this module in
+exactly one place, `honour_rows`, which keeps the four published columns of
+the XS rows and drops the rest before anything else happens.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from itertools import groupby
+
+import pandas as pd
+
+from . import addresses
+from .config import Policy
+from .formatting import round_half_up, share
+from .names import vietnamese_name_key
+from .registry import Registry, Unit
+
+PUBLIC = dict(frozen=True, slots=True)
+
+
+@dataclass(**PUBLIC)
+class Figures:
+    """One group's figures for one period. Shares are percentages of the headcount."""
+
+    headcount: int
+    evaluated: int
+    not_evaluated: int
+    xs: int
+    t: int
+    ht: int | None  # None where the small-unit rule merges HT and K
+    k: int | None
+    ht_k: int | None  # filled only where merged
+    raised: int | None
+    lowered: int | None
+    reward_count: int | None  # None where the source (a unit summary) does not say
+    reward_amount: int | None
+    average_score: Decimal | None
+    coverage: Decimal | None
+    xs_share: Decimal | None
+    t_share: Decimal | None
+    ht_share: Decimal | None
+    k_share: Decimal | None
+    ht_k_share: Decimal | None
+    not_evaluated_share: Decimal | None
+
+    @property
+    def merged(self) -> bool:
+        return self.ht_k is not None
+
+
+@dataclass(**PUBLIC)
+class LevelLine:
+    """One level of a total, with its change in percentage points since the month before."""
+
+    code: str  # "XS", "T", "HT", "K", "HT+K" (merged) or "CDG" (not evaluated)
+    count: int
+    share: Decimal | None
+    change: Decimal | None
+
+
+def level_lines(figures: Figures, previous: Figures | None) -> tuple[LevelLine, ...]:
+    def line(code: str, attribute: str) -> LevelLine:
+        count, value = getattr(figures, attribute), getattr(figures, attribute + "_share")
+        before = getattr(previous, attribute + "_share") if previous is not None else None
+        change = value - before if value is not None and before is not None else None
+        return LevelLine(code, count, value, change)
+
+    lower = [line("HT+K", "ht_k")] if figures.merged else [line("HT", "ht"), line("K", "k")]
+    return (line("XS", "xs"), line("T", "t"), *lower, line("CDG", "not_evaluated"))
+
+
+@dataclass(**PUBLIC)
+class UnitInfo:
+    code: str
+    name: str
+    block: str
+    level: str
+    url: str
+
+
+@dataclass(**PUBLIC)
+class UnitRow:
+    unit: UnitInfo
+    figures: Figures
+
+
+@dataclass(**PUBLIC)
+class GroupRow:
+    group: str  # "block", "level" or "org"
+    name: str
+    figures: Figures
+
+
+@dataclass(**PUBLIC)
+class BlockTable:
+    block: str
+    rows: tuple[UnitRow, ...]
+    subtotal: Figures
+
+
+@dataclass(**PUBLIC)
+class HonourEntry:
+    name: str | None  # None: withheld at the person's request (data/withheld.csv)
+    position: str
+    reward: int | None
+
+    @property
+    def withheld(self) -> bool:
+        return self.name is None
+
+
+@dataclass(**PUBLIC)
+class HonourUnit:
+    unit: UnitInfo
+    entries: tuple[HonourEntry, ...]
+
+
+@dataclass(**PUBLIC)
+class HonourBlock:
+    block: str
+    units: tuple[HonourUnit, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(u.entries) for u in self.units)
+
+
+@dataclass(**PUBLIC)
+class MonthView:
+    month: str
+    from_summaries: bool  # figures from unit-level summaries: no honour list exists
+    blocks: tuple[BlockTable, ...]
+    levels: tuple[GroupRow, ...]
+    total: Figures
+    previous_total: Figures | None
+    honour: tuple[HonourBlock, ...] | None  # None: not published (switched off, or summaries)
+    previous: str | None
+    next: str | None
+    url: str
+    honour_url: str | None
+
+    @property
+    def rows(self) -> tuple[UnitRow, ...]:
+        return tuple(row for block in self.blocks for row in block.rows)
+
+    @property
+    def previous_url(self) -> str | None:
+        return addresses.month_page(self.previous) if self.previous else None
+
+    @property
+    def next_url(self) -> str | None:
+        return addresses.month_page(self.next) if self.next else None
+
+    @property
+    def units_csv(self) -> str:
+        return addresses.month_units_csv(self.month)
+
+    @property
+    def honour_csv(self) -> str:
+        return addresses.month_honour_csv(self.month)
+
+    @property
+    def total_levels(self) -> tuple[LevelLine, ...]:
+        return level_lines(self.total, self.previous_total)
+
+    @property
+    def honour_count(self) -> int:
+        return sum(b.count for b in self.honour) if self.honour else 0
+
+
+@dataclass(**PUBLIC)
+class UnitMonth:
+    month: str
+    figures: Figures
+    honour_count: int | None  # None where the month has no honour list
+
+    @property
+    def url(self) -> str:
+        return addresses.month_page(self.month)
+
+    @property
+    def honour_url(self) -> str:
+        return addresses.honour_page(self.month)
+
+
+@dataclass(**PUBLIC)
+class UnitView:
+    unit: UnitInfo
+    months: tuple[UnitMonth, ...]  # newest first
+    predecessors: tuple[UnitInfo, ...]
+    successor: UnitInfo | None
+    parent: UnitInfo | None
+
+    @property
+    def honour_months(self) -> tuple[UnitMonth, ...]:
+        return tuple(m for m in self.months if m.honour_count)
+
+
+@dataclass(**PUBLIC)
+class YearView:
+    year: str
+    total: Figures
+    blocks: tuple[GroupRow, ...]
+    levels: tuple[GroupRow, ...]
+
+
+@dataclass(**PUBLIC)
+class SiteView:
+    organisation: str
+    demo: bool
+    months: tuple[MonthView, ...]  # oldest first
+    units: tuple[UnitView, ...]
+    years: tuple[YearView, ...]  # oldest first
+    min_evaluated: int
+    honour_list: bool
+
+    @property
+    def latest(self) -> MonthView | None:
+        return self.months[-1] if self.months else None
+
+
+# --- building the view ---------------------------------------------------
+
+HONOUR_COLUMNS = ["month", "unit_code", "full_name", "position", "reward"]
+
+
+def honour_rows(people: pd.DataFrame, withheld: frozenset[str]) -> pd.DataFrame:
+    """The XS rows with only their published columns; withheld names blanked.
+
+    The only place person rows are read on the way to the site.
+    """
+    xs = people.loc[people["final_rating"].eq("XS").fillna(False)]
+    kept = xs.loc[:, HONOUR_COLUMNS].copy()
+    # A position can name a person as surely as a name ("Hiệu trưởng" of one
+    # school), so a withheld line keeps only its unit and reward.
+    hidden = xs["person_id"].isin(withheld).to_numpy()
+    kept.loc[hidden, "full_name"] = pd.NA
+    kept.loc[hidden, "position"] = ""
+    return kept.reset_index(drop=True)
+
+
+def make_figures(counts: dict, policy: Policy) -> Figures:
+    def known(name: str) -> int | None:
+        value = counts.get(name)
+        return None if value is None or pd.isna(value) else int(value)
+
+    headcount, evaluated = known("headcount") or 0, known("evaluated") or 0
+    ht, k = known("ht") or 0, known("k") or 0
+    merge = evaluated < policy.min_evaluated
+    score_count = known("score_count")
+    # One person's score must not show through a small unit's average.
+    average = (
+        round_half_up(Fraction(Decimal(str(counts["score_sum"]))) / score_count, 2)
+        if score_count and not merge else None
+    )
+    return Figures(
+        headcount=headcount,
+        evaluated=evaluated,
+        not_evaluated=known("not_evaluated") or 0,
+        xs=known("xs") or 0,
+        t=known("t") or 0,
+        ht=None if merge else ht,
+        k=None if merge else k,
+        ht_k=ht + k if merge else None,
+        raised=known("raised"),
+        lowered=known("lowered"),
+        reward_count=known("reward_count"),
+        reward_amount=known("reward_amount"),
+        average_score=average,
+        coverage=share(evaluated, headcount),
+        xs_share=share(known("xs") or 0, headcount),
+        t_share=share(known("t") or 0, headcount),
+        ht_share=None if merge else share(ht, headcount),
+        k_share=None if merge else share(k, headcount),
+        ht_k_share=share(ht + k, headcount) if merge else None,
+        not_evaluated_share=share(known("not_evaluated") or 0, headcount),
+    )
+
+
+def unit_info(unit: Unit) -> UnitInfo:
+    return UnitInfo(unit.code, unit.name, unit.block, unit.level, addresses.unit_page(unit.code))
+
+
+def build_site_view(
+    figures: pd.DataFrame,
+    unit_months: pd.DataFrame,
+    honour: pd.DataFrame,
+    registry: Registry,
+    policy: Policy,
+    *,
+    organisation: str,
+    demo: bool,
+) -> SiteView:
+    """Assemble the site's public objects from the rolled-up figures and the honour rows."""
+    by_period = {
+        key: group for key, group in figures.groupby(["period_kind", "period"], sort=True)
+    }
+    months = sorted(p for kind, p in by_period if kind == "month")
+    sources = unit_months.groupby("month")["source"].first().to_dict()
+    honour_by_month = _honour_by_month(honour, registry) if policy.honour_list else {}
+    block_order = _block_order(registry)
+
+    month_views = []
+    for position, month in enumerate(months):
+        table = by_period[("month", month)]
+        from_summaries = sources.get(month) == "history"
+        previous = months[position - 1] if position else None
+        month_views.append(
+            _month_view(
+                month, table, registry, policy, block_order, from_summaries,
+                previous_table=by_period[("month", previous)] if previous else None,
+                previous=previous,
+                next_month=months[position + 1] if position + 1 < len(months) else None,
+                honour=None if from_summaries or not policy.honour_list else honour_by_month.get(month, ()),
+            )
+        )
+    unit_views = _unit_views(figures, registry, policy, month_views)
+    years = tuple(
+        YearView(
+            period,
+            make_figures(_org_row(table), policy),
+            _group_rows(table, "block", policy, order=block_order),
+            _group_rows(table, "level", policy),
+        )
+        for (kind, period), table in by_period.items()
+        if kind == "year"
+    )
+    return SiteView(organisation, demo, tuple(month_views), unit_views, years, policy.min_evaluated, policy.honour_list)
+
+
+def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None) -> tuple[GroupRow, ...]:
+    records = table.loc[table["group"].eq(group) & table["key"].ne("")].to_dict("records")
+    if order is not None:
+        records.sort(key=lambda r: order.get(r["key"], len(order)))
+    return tuple(GroupRow(group, r["key"], make_figures(r, policy)) for r in records)
+
+
+def _org_row(table: pd.DataFrame) -> dict:
+    return table.loc[table["group"].eq("org")].iloc[0].to_dict()
+
+
+def _block_order(registry: Registry) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for unit in registry.units.values():
+        order.setdefault(unit.block, len(order))
+    return order
+
+
+def _month_view(month, table, registry, policy, block_order, from_summaries, *, previous_table, previous, next_month, honour) -> MonthView:
+    units = table.loc[table["group"].eq("unit")]
+    unit_order = {code: i for i, code in enumerate(registry.units)}
+    rows = sorted(
+        (UnitRow(unit_info(registry.units[r["key"]]), make_figures(r, policy)) for r in units.to_dict("records")),
+        key=lambda row: (block_order[row.unit.block], unit_order[row.unit.code]),
+    )
+    subtotals = {r["key"]: make_figures(r, policy) for r in table.loc[table["group"].eq("block")].to_dict("records")}
+    blocks = tuple(
+        BlockTable(block, tuple(block_rows), subtotals[block])
+        for block, block_rows in groupby(rows, key=lambda row: row.unit.block)
+    )
+    levels = _group_rows(table, "level", policy)
+    return MonthView(
+        month=month,
+        from_summaries=from_summaries,
+        blocks=blocks,
+        levels=levels,
+        total=make_figures(_org_row(table), policy),
+        previous_total=make_figures(_org_row(previous_table), policy) if previous_table is not None else None,
+        honour=honour,
+        previous=previous,
+        next=next_month,
+        url=addresses.month_page(month),
+        honour_url=addresses.honour_page(month) if honour is not None else None,
+    )
+
+
+def _honour_by_month(honour: pd.DataFrame, registry: Registry) -> dict[str, tuple[HonourBlock, ...]]:
+    """Honour lists grouped by block then unit, each unit's people in Vietnamese name order."""
+    block_order = _block_order(registry)
+    unit_order = {code: i for i, code in enumerate(registry.units)}
+    result: dict[str, tuple[HonourBlock, ...]] = {}
+    for month, rows in honour.groupby("month", sort=True):
+        by_unit: dict[str, list[HonourEntry]] = {}
+        names: dict[int, str] = {}
+        for record in rows.to_dict("records"):
+            name = None if pd.isna(record["full_name"]) else record["full_name"]
+            reward = None if pd.isna(record["reward"]) else int(record["reward"])
+            entry = HonourEntry(name, "" if pd.isna(record["position"]) else record["position"], reward)
+            by_unit.setdefault(record["unit_code"], []).append(entry)
+        units = []
+        for code in sorted(by_unit, key=lambda c: (block_order[registry.units[c].block], unit_order[c])):
+            # Withheld lines sort last: their names cannot place them.
+            entries = sorted(by_unit[code], key=lambda e: (e.withheld, vietnamese_name_key(e.name or ""), e.position))
+            units.append(HonourUnit(unit_info(registry.units[code]), tuple(entries)))
+        result[month] = tuple(
+            HonourBlock(block, tuple(group)) for block, group in groupby(units, key=lambda u: u.unit.block)
+        )
+    return result
+
+
+def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
+    units = figures.loc[figures["group"].eq("unit") & figures["period_kind"].eq("month")]
+    honour_counts = {
+        (view.month, hu.unit.code): len(hu.entries)
+        for view in month_views if view.honour
+        for block in view.honour for hu in block.units
+    }
+    has_honour = {view.month: view.honour is not None for view in month_views}
+    published = set(units["key"])
+    views = []
+    for code, group in units.groupby("key", sort=False):
+        unit = registry.units[code]
+        months = tuple(
+            UnitMonth(
+                r["period"], make_figures(r, policy),
+                honour_counts.get((r["period"], code), 0) if has_honour.get(r["period"]) else None,
+            )
+            for r in group.sort_values("period", ascending=False).to_dict("records")
+        )
+        views.append(
+            UnitView(
+                unit=unit_info(unit),
+                months=months,
+                predecessors=tuple(unit_info(u) for u in registry.predecessors(code) if u.code in published),
+                successor=unit_info(registry.units[unit.successor]) if unit.successor in published else None,
+                parent=unit_info(registry.units[unit.parent]) if unit.parent in published else None,
+            )
+        )
+    order = {code: i for i, code in enumerate(registry.units)}
+    return tuple(sorted(views, key=lambda v: order[v.unit.code]))

@@ -1,0 +1,191 @@
+"""The units registry, `data/units.csv` (contract section 6)."""
+from __future__ import annotations
+
+import calendar
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .ingest.files import read_tables
+from .problems import InputRefused, Problems
+from .text import fold
+
+REGISTRY_COLUMNS = ("code", "name", "block", "level", "parent", "valid_from", "valid_to", "successor")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    block: str
+    level: str
+    parent: str
+    valid_from: date | None
+    valid_to: date | None
+    successor: str
+
+    def valid_in(self, month: str) -> bool:
+        first, last = month_bounds(month)
+        return (self.valid_from is None or self.valid_from <= last) and (self.valid_to is None or self.valid_to >= first)
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+
+
+@dataclass(frozen=True)
+class Registry:
+    units: dict[str, Unit]
+
+    @property
+    def by_folded_name(self) -> dict[str, list[Unit]]:
+        names: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            names.setdefault(fold(unit.name), []).append(unit)
+        return names
+
+    def predecessors(self, code: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.successor == code]
+
+    def lineage(self, code: str) -> list[str]:
+        """The unit and every unit whose history it carries, through any number of reorganisations."""
+        seen, queue = [], [code]
+        while queue:
+            current = queue.pop(0)
+            if current not in seen:
+                seen.append(current)
+                queue.extend(u.code for u in self.predecessors(current))
+        return seen
+
+    def closest_names(self, name: str, n: int = 3) -> list[str]:
+        folded = {fold(u.name): u.name for u in self.units.values()}
+        return [folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=n, cutoff=0.4)]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(u.code, u.name, u.block, u.level) for u in self.units.values()],
+            columns=["unit_code", "unit_name", "block", "level"],
+        )
+
+
+def read_registry(path: Path, display_name: str, problems: Problems) -> Registry:
+    if not path.exists():
+        problems.error("no-registry", "Thiếu danh mục đơn vị units.csv.", file=display_name,
+                       suggestion="Tạo tệp units.csv với các cột " + ", ".join(REGISTRY_COLUMNS) + ".")
+        return Registry({})
+    try:
+        sheets = read_tables(path, display_name, problems)
+    except InputRefused as refusal:
+        problems.error(refusal.code, refusal.message, file=display_name)
+        return Registry({})
+    cells = sheets[0].cells
+    header = [fold(v).replace(" ", "_") for v in cells.iloc[0]]
+    missing = [c for c in ("code", "name", "block") if c not in header]
+    if missing:
+        problems.error("registry-columns", f"units.csv thiếu cột: {', '.join(missing)}.", file=display_name, row=int(cells.index[0]),
+                       suggestion="Dòng đầu phải là: " + ",".join(REGISTRY_COLUMNS))
+        return Registry({})
+    position = {name: header.index(name) for name in REGISTRY_COLUMNS if name in header}
+    units: dict[str, Unit] = {}
+    for row, values in cells.iloc[1:].iterrows():
+        get = lambda name: values[position[name]].strip() if name in position else ""  # noqa: E731
+        if not any(values):
+            continue
+        code = get("code").upper()
+        where = {"file": display_name, "row": int(row)}
+        if not code or not get("name") or not get("block"):
+            problems.error("registry-row", "Dòng thiếu mã, tên hoặc khối của đơn vị.", **where, value=",".join(values))
+            continue
+        if code in units:
+            problems.error("registry-duplicate", f"Mã đơn vị {code} xuất hiện hai lần.", **where, column="code", value=code)
+            continue
+        dates = {}
+        for column in ("valid_from", "valid_to"):
+            try:
+                dates[column] = date.fromisoformat(get(column)) if get(column) else None
+            except ValueError:
+                problems.error("registry-date", "Ngày không đúng dạng YYYY-MM-DD.", **where, column=column, value=get(column))
+                dates[column] = None
+        units[code] = Unit(code, get("name"), get("block"), get("level"), get("parent").upper(),
+                           dates["valid_from"], dates["valid_to"], get("successor").upper())
+    for unit in units.values():
+        for column, target in (("successor", unit.successor), ("parent", unit.parent)):
+            if target and target not in units:
+                problems.error("registry-reference", f"Đơn vị {unit.code}: {column} “{target}” không có trong danh mục.",
+                               file=display_name, column=column, value=target)
+    return Registry(units)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    code: str  # an error code for the problem report
+    message: str
+    suggestion: str | None = None
+
+
+def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) -> pd.Series:
+    """The registry code of each row's unit, <NA> where it cannot be found (with an error).
+
+    Rows are resolved once per distinct (code, name, month): an export repeats
+    the same few hundred units over thousands of rows.
+    """
+    keys = people[["unit_code", "unit_name", "month"]].fillna("").astype(str)
+    keys = keys.assign(unit_code=keys["unit_code"].str.upper())
+    names = registry.by_folded_name
+    outcome = {
+        key: _resolve_one(*key, registry, names)
+        for key in keys.drop_duplicates().itertuples(index=False, name=None)
+    }
+    results = [outcome[key] for key in keys.itertuples(index=False, name=None)]
+    failures: dict[tuple[str, str, str, str], list[int]] = {}
+    for position, result in enumerate(results):
+        if isinstance(result, Unresolved):
+            file, sheet = people["file"].iat[position], people["sheet"].iat[position]
+            failures.setdefault((file, sheet, result.message, result.suggestion or ""), []).append(position)
+    for (file, sheet, message, suggestion), positions in failures.items():
+        first = positions[0]
+        result = results[first]
+        extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
+        column = "Mã đơn vị" if keys["unit_code"].iat[first] else "Đơn vị"
+        value = keys["unit_code"].iat[first] or people["unit_name"].iat[first]
+        problems.error(result.code, message + extra, file=file, sheet=sheet or None, row=int(people["row"].iat[first]),
+                       column=column, value=value, suggestion=suggestion or None)
+    return pd.Series([r.code if isinstance(r, Unit) else None for r in results], index=people.index, dtype="string")
+
+
+def _resolve_one(code: str, name: str, month: str, registry: Registry, names: dict[str, list[Unit]]) -> Unit | Unresolved:
+    by_name = names.get(fold(name), []) if name else []
+    if code:
+        unit = registry.units.get(code)
+        if unit is None:
+            return _unknown(code, name, month, registry)
+        if by_name and unit not in by_name:
+            other = by_name[0]
+            return Unresolved("unit-code-name-mismatch",
+                              f"Mã {code} là “{unit.name}” nhưng tên “{name}” là đơn vị {other.code}.",
+                              "Sửa mã hoặc tên đơn vị cho khớp danh mục units.csv.")
+    elif by_name:
+        valid = [u for u in by_name if u.valid_in(month)]
+        unit = valid[0] if valid else by_name[0]
+    else:
+        return _unknown(code, name, month, registry)
+    if month and not unit.valid_in(month):
+        span = f"{unit.valid_from or '…'} – {unit.valid_to or '…'}"
+        hint = f" Đơn vị kế tục: {unit.successor}." if unit.successor else ""
+        return Unresolved("unit-outside-validity",
+                          f"Đơn vị {unit.code} “{unit.name}” không còn/chưa hiệu lực trong tháng {month} (hiệu lực {span}).",
+                          "Kiểm tra mã đơn vị, hoặc sửa valid_from/valid_to trong units.csv." + hint)
+    return unit
+
+
+def _unknown(code: str, name: str, month: str, registry: Registry) -> Unresolved:
+    closest = registry.closest_names(name or code)
+    line = f"{code or 'MA_MOI'},{name or 'Tên đơn vị'},<khối>,<cấp>,,{month or 'YYYY-MM'}-01,,"
+    near = ("Tên gần nhất: " + "; ".join(f"“{n}”" for n in closest) + ". ") if closest else ""
+    what = f"mã {code}" if code else f"tên “{name}”"
+    return Unresolved("unknown-unit", f"Danh mục đơn vị không có {what}.",
+                      near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}")

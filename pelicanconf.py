@@ -1,0 +1,59 @@
+"""Site settings: Pelican's, plus congkhai's publication policy (CONGKHAI_*).
+
+Every CONGKHAI_* setting is described in README.md ("Settings"); a test
+fails if one is not.
+"""
+AUTHOR = "Bộ phận Truyền thông"
+SITENAME = "Công khai kết quả xếp loại hằng tháng"
+SITEURL = ""
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+PATH = "content"
+THEME = "theme"
+PLUGINS = ["pelican.plugins.congkhai"]
+RELATIVE_URLS = True
+# Nothing in the output may change between two builds of the same data.
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+ARTICLE_PATHS = ["bai-viet"]
+PAGE_PATHS = ["trang"]
+ARTICLE_URL = "bai-viet/{slug}/"
+ARTICLE_SAVE_AS = "bai-viet/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+STATIC_PATHS = []
+# The home page is the latest month, written by the dashboard generator.
+DIRECT_TEMPLATES = []
+INDEX_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_TRANSLATION_ID = None
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- congkhai: the data and what may be published (EXPORT-FORMAT.md §9-10) ---
+CONGKHAI_DATA = "data"
+CONGKHAI_ORGANISATION = "Quận Long Biên (minh họa)"
+CONGKHAI_HONOUR_LIST = True
+CONGKHAI_MIN_EVALUATED = 10
+CONGKHAI_QUOTA_SHARE = "0.20"
+CONGKHAI_QUOTA_BASE = "T+XS"
+CONGKHAI_QUOTA_NAME = "Nghị định 335/2025/NĐ-CP"
+CONGKHAI_COVERAGE_FLOOR = "0.95"

@@ -1,0 +1,39 @@
+"""Every setting and command is documented (the Datasette way: undocumented fails)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.config import read_settings_file
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```")[1]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()[1:] if line.strip()]
+    assert commands == ["make site", "make test"]
+
+
+def test_every_congkhai_setting_is_documented():
+    settings = read_settings_file(ROOT / "pelicanconf.py")
+    names = sorted(name for name in settings if name.startswith("CONGKHAI_"))
+    assert names, "pelicanconf.py defines no CONGKHAI_ setting"
+    for name in names:
+        assert f"`{name}`" in README, f"{name} is not documented in README.md"
+
+
+def test_every_setting_the_code_reads_is_in_pelicanconf():
+    used = set()
+    for path in list((ROOT / "generator").rglob("*.py")) + list((ROOT / "plugins").rglob("*.py")):
+        used |= set(re.findall(r"\"(CONGKHAI_[A-Z_]+)\"", path.read_text("utf-8")))
+    defined = set(read_settings_file(ROOT / "pelicanconf.py"))
+    assert used - {"CONGKHAI_SITE"} <= defined
+
+
+def test_every_command_is_documented():
+    from generator.cli import main  # noqa: F401 (the commands are its subparsers)
+
+    for command in ("build", "validate", "demo"):
+        assert f"python -m generator {command}" in README
