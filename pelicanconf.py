@@ -13,6 +13,9 @@ DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 PATH = "content"
 THEME = "theme"
 PLUGINS = ["pelican.plugins.congkhai"]
+# Names and unit names come from spreadsheets: every value is escaped unless
+# a template marks it safe (only Markdown that Pelican rendered is).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 RELATIVE_URLS = True
 # Nothing in the output may change between two builds of the same data.
 DELETE_OUTPUT_DIRECTORY = False

@@ -177,10 +177,9 @@ def datapackage(site: SiteView, tables_: list[Table]) -> bytes:
     return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def files(site: SiteView) -> list[tuple[str, bytes]]:
+def files(site: SiteView, all_tables: list[Table]) -> list[tuple[str, bytes]]:
     """(path, content) of every open-data file: each CSV, its JSON, and the package."""
     result = []
-    all_tables = tables(site)
     for table in all_tables:
         result.append((table.path, to_csv(table)))
         result.append((addresses.json_beside(table.path), to_json(table)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,7 +28,13 @@ def fold(value: object) -> str:
     """The folded form used for every comparison the contract makes."""
     if value is None:
         return ""
-    text = strip_marks(nfc(str(value)).lower())
+    return _fold_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_text(value: str) -> str:
+    # Headers, ratings and unit names repeat across files and months.
+    text = strip_marks(nfc(value).lower())
     return _SEPARATORS.sub(" ", text).strip()
 
 

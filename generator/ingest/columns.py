@@ -6,6 +6,7 @@ rank-0 header is present ("else" in the contract).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..text import fold
 
@@ -52,6 +53,7 @@ HISTORY_ANCHOR = "headcount"
 class AliasTable:
     fields: dict[str, tuple[tuple[str, ...], ...]]
 
+    @cached_property
     def lookup(self) -> dict[str, tuple[str, int]]:
         return {
             fold(alias): (name, rank)
@@ -83,7 +85,7 @@ class ColumnMap:
 
 def match_headers(headers: dict[int, str], table: AliasTable) -> ColumnMap:
     """Map column -> field from header texts, following the ranks of the contract."""
-    lookup = table.lookup()
+    lookup = table.lookup
     matches: list[ColumnMatch] = []
     ignored: list[str] = []
     for column, header in sorted(headers.items()):

@@ -7,14 +7,14 @@ export columns repeat the same few values thousands of times.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 import pandas as pd
 
-from ..text import fold, nfc
+from ..text import fold
 
 _WHOLE_NUMBER_ID = re.compile(r"^(\d+)\.0+$")
-_SPACES = re.compile(r"\s+")
 _YES = {"x", "co", "1", "true", "yes"}
 _NO = {"", "0", "khong", "false", "no"}
 _CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|d)\.?\s*$", re.IGNORECASE)
@@ -29,7 +29,13 @@ def per_distinct(values: pd.Series, parse: Callable[[str], object], dtype: str) 
 
 def clean_text(values: pd.Series) -> pd.Series:
     """NFC, one space between words, no spaces at the ends."""
-    return per_distinct(values, lambda v: _SPACES.sub(" ", nfc(v)).strip(), "string")
+    return per_distinct(values, _clean, "string")
+
+
+def _clean(value: str) -> str:
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
 
 
 def person_ids(values: pd.Series) -> pd.Series:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..text import fold, fold_series
+from ..text import fold
 from .files import RawSheet
 
 _PLACE_AND_DATE = re.compile(r"\bngay\s+\d{1,2}\s+(?:thang\s+)?\d{1,2}\s+(?:nam\s+)?\d{4}\b")
@@ -75,9 +75,9 @@ def _drop_column_numbers(body: pd.DataFrame) -> pd.DataFrame:
 def _signature_start(body: pd.DataFrame, has_id: pd.Series, id_column: int) -> int | None:
     # Rows with an id are data unless the id cell itself is a signing line;
     # only rows without an id are searched in every cell (they are few).
-    id_cells = fold_series(body[id_column])
-    signing_ids = id_cells.str.contains(_PLACE_AND_DATE) | id_cells.str.match(_SIGNING_TITLE)
-    candidates = list(body.index[signing_ids.fillna(False).to_numpy()])
+    # Signing lines have spaces and ids do not: fold only the few id cells with one.
+    spaced = body[id_column].loc[body[id_column].str.contains(" ", regex=False).fillna(False).to_numpy()]
+    candidates = [row for row, value in spaced.items() if is_signing_cell(value)]
     for row, values in body.loc[~has_id].iterrows():
         if any(is_signing_cell(v) for v in values if v):
             candidates.append(row)

@@ -1,7 +1,6 @@
 """The generator that writes the dashboard's pages and downloads."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -21,26 +20,37 @@ class DashboardGenerator(Generator):
         self.context["lang"] = "vi"
 
     def generate_output(self, writer):
+        self.writer = writer
+        self.write_month_pages()
+        self.write_unit_pages()
+        self.write_open_data()
+
+    def write_page(self, url: str, template: str, **variables) -> None:
+        """Render `template` to the file that serves `url` (relative to the site root)."""
+        self.writer.write_file(
+            addresses.save_as(url), self.get_template(template), self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False), url=url, page_url=url, **variables,
+        )
+
+    def write_file(self, path: str, content: bytes) -> None:
+        target = Path(self.output_path, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+    def write_month_pages(self) -> None:
         site = self.site
-        relative = self.settings.get("RELATIVE_URLS", False)
-
-        def page(url: str, template: str, **variables) -> None:
-            writer.write_file(
-                addresses.save_as(url), self.get_template(template), self.context,
-                relative_urls=relative, url=url, page_url=url, **variables,
-            )
-
-        page("", "home", month=site.latest)
+        self.write_page("", "home", month=site.latest)
         for month in site.months:
-            page(month.url, "month", month=month)
+            self.write_page(month.url, "month", month=month)
             if month.honour is not None:
-                page(month.honour_url, "honour", month=month)
-        for unit in site.units:
-            page(unit.unit.url, "unit", unit=unit)
+                self.write_page(month.honour_url, "honour", month=month)
 
-        tables = opendata.tables(site)
-        page(addresses.open_data_page(), "opendata", tables=tables)
-        for path, content in opendata.files(site):
-            target = Path(self.output_path, path)
-            os.makedirs(target.parent, exist_ok=True)
-            target.write_bytes(content)
+    def write_unit_pages(self) -> None:
+        for unit in self.site.units:
+            self.write_page(unit.unit.url, "unit", unit=unit)
+
+    def write_open_data(self) -> None:
+        tables = opendata.tables(self.site)
+        self.write_page(addresses.open_data_page(), "opendata", tables=tables)
+        for path, content in opendata.files(self.site, tables):
+            self.write_file(path, content)
