@@ -247,10 +247,15 @@ def honour_rows(people: pd.DataFrame, withheld: frozenset[str]) -> pd.DataFrame:
     return kept.reset_index(drop=True)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None (not <NA>) for unknown figures."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def make_figures(counts: dict, policy: Policy) -> Figures:
     def known(name: str) -> int | None:
         value = counts.get(name)
-        return None if value is None or pd.isna(value) else int(value)
+        return None if value is None else int(value)
 
     headcount, evaluated = known("headcount") or 0, known("evaluated") or 0
     ht, k = known("ht") or 0, known("k") or 0
@@ -337,14 +342,14 @@ def build_site_view(
 
 
 def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None) -> tuple[GroupRow, ...]:
-    records = table.loc[table["group"].eq(group) & table["key"].ne("")].to_dict("records")
+    records = _records(table.loc[table["group"].eq(group) & table["key"].ne("")])
     if order is not None:
         records.sort(key=lambda r: order.get(r["key"], len(order)))
     return tuple(GroupRow(group, r["key"], make_figures(r, policy)) for r in records)
 
 
 def _org_row(table: pd.DataFrame) -> dict:
-    return table.loc[table["group"].eq("org")].iloc[0].to_dict()
+    return _records(table.loc[table["group"].eq("org")])[0]
 
 
 def _block_order(registry: Registry) -> dict[str, int]:
@@ -358,10 +363,10 @@ def _month_view(month, table, registry, policy, block_order, from_summaries, *, 
     units = table.loc[table["group"].eq("unit")]
     unit_order = {code: i for i, code in enumerate(registry.units)}
     rows = sorted(
-        (UnitRow(unit_info(registry.units[r["key"]]), make_figures(r, policy)) for r in units.to_dict("records")),
+        (UnitRow(unit_info(registry.units[r["key"]]), make_figures(r, policy)) for r in _records(units)),
         key=lambda row: (block_order[row.unit.block], unit_order[row.unit.code]),
     )
-    subtotals = {r["key"]: make_figures(r, policy) for r in table.loc[table["group"].eq("block")].to_dict("records")}
+    subtotals = {r["key"]: make_figures(r, policy) for r in _records(table.loc[table["group"].eq("block")])}
     blocks = tuple(
         BlockTable(block, tuple(block_rows), subtotals[block])
         for block, block_rows in groupby(rows, key=lambda row: row.unit.block)
@@ -415,15 +420,17 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
     }
     has_honour = {view.month: view.honour is not None for view in month_views}
     published = set(units["key"])
+    records = _records(units.sort_values(["key", "period"], ascending=[True, False], kind="stable"))
     views = []
-    for code, group in units.groupby("key", sort=False):
+    # One pass over sorted records: a pandas operation per unit costs seconds at city scale.
+    for code, rows in groupby(records, key=lambda r: r["key"]):
         unit = registry.units[code]
         months = tuple(
             UnitMonth(
                 r["period"], make_figures(r, policy),
                 honour_counts.get((r["period"], code), 0) if has_honour.get(r["period"]) else None,
             )
-            for r in group.sort_values("period", ascending=False).to_dict("records")
+            for r in rows
         )
         views.append(
             UnitView(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import calendar
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -41,15 +42,23 @@ def month_bounds(month: str) -> tuple[date, date]:
 class Registry:
     units: dict[str, Unit]
 
-    @property
+    @cached_property
     def by_folded_name(self) -> dict[str, list[Unit]]:
         names: dict[str, list[Unit]] = {}
         for unit in self.units.values():
             names.setdefault(fold(unit.name), []).append(unit)
         return names
 
+    @cached_property
+    def _predecessors(self) -> dict[str, list[Unit]]:
+        found: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            if unit.successor:
+                found.setdefault(unit.successor, []).append(unit)
+        return found
+
     def predecessors(self, code: str) -> list[Unit]:
-        return [u for u in self.units.values() if u.successor == code]
+        return self._predecessors.get(code, [])
 
     def lineage(self, code: str) -> list[str]:
         """The unit and every unit whose history it carries, through any number of reorganisations."""
@@ -135,26 +144,27 @@ def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) 
     """
     keys = people[["unit_code", "unit_name", "month"]].fillna("").astype(str)
     keys = keys.assign(unit_code=keys["unit_code"].str.upper())
+    group = keys.groupby(["unit_code", "unit_name", "month"], sort=False).ngroup().to_numpy()
+    distinct = keys.drop_duplicates().itertuples(index=False, name=None)  # same order as ngroup
     names = registry.by_folded_name
-    outcome = {
-        key: _resolve_one(*key, registry, names)
-        for key in keys.drop_duplicates().itertuples(index=False, name=None)
-    }
-    results = [outcome[key] for key in keys.itertuples(index=False, name=None)]
+    outcomes = [_resolve_one(*key, registry, names) for key in distinct]
+    codes = pd.array([o.code if isinstance(o, Unit) else None for o in outcomes], dtype="string")
+
     failures: dict[tuple[str, str, str, str], list[int]] = {}
-    for position, result in enumerate(results):
-        if isinstance(result, Unresolved):
-            file, sheet = people["file"].iat[position], people["sheet"].iat[position]
-            failures.setdefault((file, sheet, result.message, result.suggestion or ""), []).append(position)
+    failed_groups = [g for g, o in enumerate(outcomes) if isinstance(o, Unresolved)]
+    for position in pd.Series(group).loc[lambda s: s.isin(failed_groups)].index:
+        result = outcomes[group[position]]
+        file, sheet = people["file"].iat[position], people["sheet"].iat[position]
+        failures.setdefault((file, sheet, result.message, result.suggestion or ""), []).append(position)
     for (file, sheet, message, suggestion), positions in failures.items():
         first = positions[0]
-        result = results[first]
+        result = outcomes[group[first]]
         extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
         column = "Mã đơn vị" if keys["unit_code"].iat[first] else "Đơn vị"
         value = keys["unit_code"].iat[first] or people["unit_name"].iat[first]
         problems.error(result.code, message + extra, file=file, sheet=sheet or None, row=int(people["row"].iat[first]),
                        column=column, value=value, suggestion=suggestion or None)
-    return pd.Series([r.code if isinstance(r, Unit) else None for r in results], index=people.index, dtype="string")
+    return pd.Series(codes.take(group), index=people.index, dtype="string")
 
 
 def _resolve_one(code: str, name: str, month: str, registry: Registry, names: dict[str, list[Unit]]) -> Unit | Unresolved:

@@ -47,16 +47,20 @@ def _row_label(frame: pd.DataFrame, position) -> str:
 def merge_identical_rows(people: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """Rows identical in every mapped field are one row (with a warning)."""
     key = ["month", "unit_code", *[c for c in IDENTITY_FIELDS if c != "month"]]
-    group = people.groupby(key, dropna=False, sort=False).ngroup()
+    # Identical rows share month and person_id; compare whole rows only among those.
+    candidates = people.loc[people.duplicated(subset=["month", "person_id"], keep=False)]
+    if candidates.empty:
+        return people
+    group = candidates.groupby(key, dropna=False, sort=False).ngroup()
     repeated = group.duplicated()
     if not repeated.any():
         return people
-    first_of = pd.Series(people.index, index=people.index).groupby(group).transform("first")
-    for position in people.index[repeated]:
+    first_of = pd.Series(candidates.index, index=candidates.index).groupby(group).transform("first")
+    for position in candidates.index[repeated]:
         row = people.loc[position]
         problems.warning("duplicate-merged", f"Dòng trùng hoàn toàn với {_row_label(people, first_of[position])}; chỉ tính một lần.",
                          file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]), column="Mã cán bộ", value=row["person_id"])
-    return people.loc[~repeated]
+    return people.drop(index=candidates.index[repeated])
 
 
 def check_identity(people: pd.DataFrame, problems: Problems) -> None:

@@ -40,8 +40,12 @@ def _clean(value: str) -> str:
 
 def person_ids(values: pd.Series) -> pd.Series:
     """person_id is text; an id a spreadsheet turned into 1234.0 reads as "1234"."""
-    stripped = values.str.strip()
-    return stripped.str.replace(_WHOLE_NUMBER_ID, r"\1", regex=True).astype("string")
+    stripped = values.str.strip().astype("string")
+    # A regex over every id is slow at city scale; only ids ending in ".0" need one.
+    float_like = stripped.str.endswith(".0").fillna(False)
+    if float_like.any():
+        stripped = stripped.mask(float_like, stripped[float_like].str.replace(_WHOLE_NUMBER_ID, r"\1", regex=True))
+    return stripped
 
 
 def yes_no(values: pd.Series) -> tuple[pd.Series, pd.Series]:
