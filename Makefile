@@ -8,14 +8,26 @@ DATA   ?= data
 OUTPUT ?= output
 SITEURL ?=
 
-.PHONY: site html serve publish test clean bench help
+.PHONY: site html serve publish test clean bench help plotly plotly-check
+
+# The one copy of plotly.js the site ships (bar and scatter traces only) is
+# committed, so that building the site needs no Node. `make plotly` rebuilds it
+# from package-lock.json; `make plotly-check` proves the committed file is
+# exactly what the lockfile builds (CI runs it). site and test rebuild it only
+# when it is missing.
+PLOTLY_BUNDLE := theme/static/js/plotly-bar-scatter.min.js
+
+# The browser tests drive Debian's Chromium (Playwright cannot download a
+# browser here), so `make test` installs it when it is missing.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 help:
 	@echo "make site     set up, build the site from $(DATA)/ into $(OUTPUT)/"
 	@echo "make test     set up, run the whole test suite"
 	@echo "make html     build only (no message)"
-	@echo "make serve    build, then serve $(OUTPUT)/ on http://localhost:8000/"
-	@echo "make publish  build with publishconf.py (absolute URLs, feeds)"
+	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
+	@echo "make publish  build with publishconf.py (absolute URLs, feeds) and write dist/congkhai-DATE.zip"
 	@echo "make clean    remove $(OUTPUT)/"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -25,19 +37,35 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-site: $(VENV)/.installed
+site: $(VENV)/.installed | $(PLOTLY_BUNDLE)
 	$(PY) -m generator build --data $(DATA) --output $(OUTPUT) $(if $(SITEURL),--site-url $(SITEURL))
 
 html: site
 
-serve: site
-	$(PY) -m http.server --directory $(OUTPUT) 8000
+serve: $(VENV)/.installed
+	$(PY) -m generator serve --data $(DATA) --output $(OUTPUT)
 
 publish: $(VENV)/.installed
-	$(PY) -m generator build --data $(DATA) --output $(OUTPUT) --settings publishconf.py
+	$(PY) -m generator publish --data $(DATA) $(if $(SITEURL),--site-url $(SITEURL))
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2
 
 clean:
 	rm -rf $(OUTPUT)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+$(PLOTLY_BUNDLE):
+	$(MAKE) plotly
+
+plotly:
+	npm ci --no-audit --no-fund
+	npm run --silent build:plotly
+
+plotly-check:
+	npm ci --no-audit --no-fund
+	node theme/js-src/build-plotly.js node_modules/.plotly-check.min.js
+	cmp node_modules/.plotly-check.min.js $(PLOTLY_BUNDLE)

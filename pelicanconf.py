@@ -60,3 +60,13 @@ CONGKHAI_QUOTA_SHARE = "0.20"
 CONGKHAI_QUOTA_BASE = "T+XS"
 CONGKHAI_QUOTA_NAME = "Nghị định 335/2025/NĐ-CP"
 CONGKHAI_COVERAGE_FLOOR = "0.95"
+
+# --- congkhai: the leaders' view (trends page and the monthly brief) ---
+# Lương cơ sở in force from each month (Nghị định 38/2019, 24/2023, 73/2024).
+CONGKHAI_BASE_SALARY = {"2019-07": 1_490_000, "2023-07": 1_800_000, "2024-07": 2_340_000}
+# Monthly reward per person, as a multiple of the base salary, per rated level.
+CONGKHAI_REWARD_MULTIPLES = {"XS": "0.5"}
+# The monthly reward budget in đồng (None: no budget shown); the demo's figure.
+CONGKHAI_REWARD_BUDGET = 780_000_000
+# How many units each list of movers shows.
+CONGKHAI_MOVERS = 5

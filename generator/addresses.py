@@ -29,6 +29,48 @@ def open_data_page() -> str:
     return "du-lieu/"
 
 
+def corrections_page() -> str:
+    return "dinh-chinh/"
+
+
+def correction_page(month: str, number: int) -> str:
+    """The announcement of one correction of a month (1 for its first)."""
+    return f"dinh-chinh/{month}-{number}/"
+
+
+def embed_page() -> str:
+    """The small summary a portal shows in an iframe."""
+    return "nhung/"
+
+
+def archive_page() -> str:
+    """Every month, newest first: the archive, one click from every page."""
+    return "thang/"
+
+
+def units_page() -> str:
+    """Every unit, by block."""
+    return "don-vi/"
+
+
+def search_page() -> str:
+    return "tim-kiem/"
+
+
+def about_page() -> str:
+    """"About the data": a Pelican page, content/trang/gioi-thieu-du-lieu*.md."""
+    return "gioi-thieu-du-lieu/"
+
+
+def month_feed(kind: str) -> str:
+    """The feed with one entry per month; `kind` is "atom" or "rss"."""
+    return f"feeds/thang.{kind}.xml"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
 def month_units_csv(month: str) -> str:
     return f"du-lieu/{month}/don-vi.csv"
 

@@ -8,11 +8,13 @@ from .formatting import format_percent, share
 from .registry import Registry, month_bounds
 
 
-def check_figures(units: pd.DataFrame, registry: Registry, policy: Policy, problems) -> None:
-    people_months = units.loc[units["source"].eq("people")]
+def check_figures(units: pd.DataFrame, registry: Registry, policy: Policy, problems, months: set[str] | None = None) -> None:
+    """Warnings for `months` (default: every month); months already in the store were checked when they came."""
+    checked = units if months is None else units.loc[units["month"].isin(months)]
+    people_months = checked.loc[checked["source"].eq("people")]
     _check_quota(people_months, registry, policy, problems)
     _check_coverage(people_months, registry, policy, problems)
-    _check_missing(units, registry, problems)
+    _check_missing(units, registry, problems, months)
 
 
 def _check_quota(units: pd.DataFrame, registry: Registry, policy: Policy, problems) -> None:
@@ -42,12 +44,12 @@ def _check_coverage(units: pd.DataFrame, registry: Registry, policy: Policy, pro
         )
 
 
-def _check_missing(units: pd.DataFrame, registry: Registry, problems) -> None:
+def _check_missing(units: pd.DataFrame, registry: Registry, problems, checked: set[str] | None = None) -> None:
     """A unit present last month and absent now, unless it ended or was replaced."""
     present = {month: set(codes) for month, codes in units.groupby("month")["unit_code"]}
     months = sorted(present)
     for before, month in zip(months, months[1:]):
-        if _next_month(before) != month:
+        if _next_month(before) != month or (checked is not None and month not in checked):
             continue
         first_day, _ = month_bounds(month)
         for code in sorted(present[before] - present[month]):

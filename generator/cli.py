@@ -1,14 +1,15 @@
-"""Command line: `python -m generator build | validate | demo`."""
+"""Command line: `python -m generator build | validate | demo | new-month | serve | publish`."""
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from . import report
 from .config import read_settings_file
-from .pipeline import DataFolder, site_view
+from .pipeline import DataFolder, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "pelicanconf.py"
@@ -24,11 +25,47 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", type=Path, default=Path("output"), help="where the site goes (default: output/)")
     build.add_argument("--site-url", help="absolute address of the site, e.g. https://portal.example.vn/cong-khai (default: relative links)")
     build.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="Pelican settings file (default: pelicanconf.py)")
+    _correction_argument(build)
+    build.add_argument("--pdf", action="store_true",
+                       help="also print each month's brief to ban-tin/YYYY-MM/ban-tin.pdf with headless Chromium (skipped without it)")
 
     validate = commands.add_parser("validate", help="Check a data folder and report every problem; exit 1 on errors.",
                                    description="Check a data folder and report every problem; exit 1 on errors.")
     _data_argument(validate)
     validate.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="settings file with the policy (default: pelicanconf.py)")
+    validate.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the report (default: vi)")
+    validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    validate.add_argument("--report", type=Path,
+                          help="where the HTML report goes (default: validation-report.html beside the data folder)")
+    _correction_argument(validate)
+
+    new_month = commands.add_parser("new-month", help="Write the announcement of a month: a Markdown article stub in content/.",
+                                    description="Write the announcement of a month: a Markdown article stub in content/bai-viet/ "
+                                                "with title, date, a summary with the month's figures and links to its pages.")
+    new_month.add_argument("month", help="the month, YYYY-MM")
+    _data_argument(new_month)
+    new_month.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="settings file (default: pelicanconf.py)")
+    new_month.add_argument("--content", type=Path, default=None, help="content folder (default: the settings' PATH, content/)")
+    new_month.add_argument("--force", action="store_true", help="overwrite an existing article of that month")
+
+    serve = commands.add_parser("serve", help="Preview: build, serve on localhost, rebuild and reload on every change.",
+                                description="Preview: build, serve on http://localhost:8000/, rebuild and reload the browser "
+                                            "when data, content, theme or settings change. The store is not written.")
+    _data_argument(serve)
+    serve.add_argument("--output", type=Path, default=Path("output"), help="where the preview is built (default: output/)")
+    serve.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="Pelican settings file (default: pelicanconf.py)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    _correction_argument(serve)
+
+    publish = commands.add_parser("publish", help="Build with publishconf.py and write a dated zip to upload to the portal.",
+                                  description="Build with publishconf.py (absolute links, feeds) and write dist/congkhai-YYYY-MM-DD.zip.")
+    _data_argument(publish)
+    publish.add_argument("--output", type=Path, default=Path("dist/site"), help="where the site is built (default: dist/site/)")
+    publish.add_argument("--dist", type=Path, default=Path("dist"), help="where the zip goes (default: dist/)")
+    publish.add_argument("--site-url", help="absolute address of the site (default: publishconf.py's SITEURL)")
+    publish.add_argument("--settings", type=Path, default=ROOT / "publishconf.py", help="settings file (default: publishconf.py)")
+    _correction_argument(publish)
 
     demo = commands.add_parser("demo", help="Write a synthetic demo data folder in the export format.",
                                description="Write a synthetic demo data folder in the export format.")
@@ -39,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
     args = parser.parse_args(argv)
-    return {"build": run_build, "validate": run_validate, "demo": run_demo}[args.command](args)
+    commands = {"build": run_build, "validate": run_validate, "demo": run_demo, "new-month": run_new_month,
+                "serve": run_serve, "publish": run_publish}
+    return commands[args.command](args)
 
 
 def _data_argument(parser: argparse.ArgumentParser) -> None:
@@ -47,42 +86,123 @@ def _data_argument(parser: argparse.ArgumentParser) -> None:
                         help="folder laid out like data/: exports/, history/, units.csv, withheld.csv (default: data/)")
 
 
-def _load(args) -> tuple:
+def _correction_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--correction", metavar="REASON",
+                        help="publish a month that differs from the stored one, with this reason (published with the date)")
+
+
+def _load(args, with_view: bool = True) -> tuple:
     settings = read_settings_file(args.settings)
     if not args.data.is_dir():
         print(f"Không có thư mục dữ liệu {args.data}.", file=sys.stderr)
         return None, None, settings
-    view, problems = site_view(DataFolder(args.data), settings)
-    return view, problems, settings
+    view, loaded = prepare(DataFolder(args.data), settings, getattr(args, "correction", None), with_view)
+    return view, loaded, settings
 
 
 def run_validate(args) -> int:
-    view, problems, _ = _load(args)
-    if problems is None:
+    view, loaded, _ = _load(args, with_view=False)
+    if loaded is None:
         return 1
-    print(report.render(problems))
-    return 1 if problems.has_errors else 0
+    problems = loaded.problems
+    summary = report.Summary.of(loaded, args.data)
+    print(report.render(problems, args.lang, summary))
+    page = args.report or args.data.resolve().parent / "validation-report.html"
+    report.write_html(page, problems, summary, args.lang)
+    print(("HTML report" if args.lang == "en" else "Báo cáo HTML") + f": {page}")
+    if problems.has_errors:
+        return 1
+    return 1 if args.strict and problems.warnings else 0
 
 
 def run_build(args) -> int:
-    started = time.perf_counter()
-    view, problems, _ = _load(args)
-    if problems is None:
+    from .trends import SettingsError, TrendSettings
+
+    try:
+        TrendSettings.from_settings(read_settings_file(args.settings))
+    except SettingsError as error:
+        print(f"{args.settings}: {error}", file=sys.stderr)
         return 1
+    status = build_site(args, args.settings, args.output, args.site_url, record=True)
+    if status == 0 and args.pdf:
+        status = print_brief_pdfs(args.output, args.site_url)
+    return status
+
+
+def print_brief_pdfs(output: Path, site_url: str | None) -> int:
+    """The briefs of the built site as one-page PDFs, when Chromium is here."""
+    from . import briefpdf
+    from .formatting import format_month
+
+    chromium = briefpdf.find_chromium()
+    if chromium is None:
+        print(f"Bỏ qua bản tin PDF: không có Chromium ({briefpdf.CHROMIUM}).")
+        return 0
+    started = time.perf_counter()
+    try:
+        printed = briefpdf.print_briefs(output, briefpdf.brief_months(output), chromium, site_url)
+    except briefpdf.PrintFailed as error:
+        print(f"{error}\nTrang web đã tạo xong; chỉ thiếu bản tin PDF.", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    print(f"Đã in {len(printed)} bản tin PDF trong {seconds:.1f} giây: {output}/{briefpdf.pdf_path('YYYY-MM')}")
+    for brief in printed:
+        if brief.pages != 1:
+            print(f"Chú ý: bản tin {format_month(brief.month)} dài {brief.pages} trang A4 ({brief.path}).")
+    return 0
+
+
+def build_site(args, settings_file: Path, output: Path, site_url: str | None, *, record: bool) -> int:
+    """Validate, build into `output` atomically, and (if `record`) keep the new months in the store."""
+    started = time.perf_counter()
+    view, loaded, _ = _load(args)
+    if loaded is None:
+        return 1
+    problems = loaded.problems
     if view is None:
         print(report.render(problems))
-        print(f"\nKhông tạo trang: dữ liệu có lỗi. Trang đã có ở {args.output}/ được giữ nguyên.", file=sys.stderr)
+        print(f"\nKhông tạo trang: dữ liệu có lỗi. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
         return 1
     if problems.warnings:
         print(report.render(problems))
     from pelican.plugins.congkhai.run import write_site  # Pelican only past validation
 
-    count = write_site(view, args.settings, args.output, args.site_url)
+    from .announcement import ContentRefused
+    from .leakcheck import LeakCheck, LeakFound
+    from .store import StoreChanged
+
+    recorded: list = []
+    keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
+    try:
+        leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
+        count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
+    except LeakFound as leak:
+        print(f"{leak.render()}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
+        return 1
+    except (ContentRefused, StoreChanged) as refusal:
+        print(f"{refusal}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - started
-    index = args.output.resolve() / "index.html"
+    _print_store_changes(loaded, recorded, args.data, record)
+    index = output.resolve() / "index.html"
     print(f"Đã tạo {count} tệp trong {seconds:.1f} giây: {index}")
-    print(f"Xem thử: python -m http.server -d {args.output} 8000  →  http://localhost:8000/")
+    print(leak_check.summary())
+    if record:
+        print(f"Xem thử: python -m http.server -d {output} 8000  →  http://localhost:8000/")
     return 0
+
+
+def _print_store_changes(loaded, recorded: list, data: Path, record: bool) -> None:
+    from .formatting import format_date, format_month
+
+    if getattr(loaded.update, "correction", None) is not None and not loaded.update.of("changed"):
+        print("Không có tháng nào khác bản đã lưu; lý do đính chính (--correction) không được dùng.")
+    if not record:
+        return
+    for version in recorded:
+        what = "mới" if version.correction is None else (
+            f"đính chính ngày {format_date(version.correction.date)}: {version.correction.reason}")
+        print(f"Đã lưu vào kho {data / 'store' / version.file}: {format_month(version.month, 'vi', 'long').lower()} ({what}).")
 
 
 def run_demo(args) -> int:
@@ -90,4 +210,57 @@ def run_demo(args) -> int:
 
     summary = write_demo(args.out, months=args.months, units=args.units, staff=args.staff, seed=args.seed)
     print(f"Đã ghi dữ liệu minh họa vào {args.out}: {summary.describe()}")
+    store = DataFolder(args.out).store
+    if store.exists():
+        # New synthetic data is a new history: months of the old set are not "published" for it.
+        shutil.rmtree(store)
+        print(f"Đã xóa kho {store} của bộ dữ liệu minh họa cũ; lần build sau lưu lại từ đầu.")
+    return 0
+
+
+def run_new_month(args) -> int:
+    from .announcement import write_stub
+
+    settings = read_settings_file(args.settings)
+    content = args.content or ROOT / settings.get("PATH", "content")
+    view, loaded, _ = _load(args)
+    if loaded is None:
+        return 1
+    if view is None:
+        print(report.render(loaded.problems))
+        print("\nKhông viết bài: dữ liệu có lỗi.", file=sys.stderr)
+        return 1
+    month = next((m for m in view.months if m.month == args.month), None)
+    if month is None:
+        known = ", ".join(m.month for m in view.months[-6:])
+        print(f"Không có dữ liệu tháng {args.month}. Các tháng gần nhất: {known}.", file=sys.stderr)
+        return 1
+    path, summary = write_stub(content / "bai-viet", month, demo=view.demo, force=args.force)
+    if path is None:
+        print(f"Đã có bài của tháng {args.month}: {summary}. Dùng --force để viết lại.", file=sys.stderr)
+        return 1
+    print(f"Đã viết {path}")
+    print(f"Tóm tắt khi tạo trang: {summary}")
+    print("Sửa câu chữ tùy ý; các chỗ {{ month.… }} được điền số liệu khi tạo trang.")
+    return 0
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+
+    return serve(lambda: build_site(args, args.settings, args.output, None, record=False),
+                 output=args.output, watched=[args.data, ROOT / "content", ROOT / "theme", args.settings],
+                 bind=args.bind, port=args.port)
+
+
+def run_publish(args) -> int:
+    from .publish import write_zip
+    from .store import today
+
+    status = build_site(args, args.settings, args.output, args.site_url, record=True)
+    if status:
+        return status
+    archive = write_zip(args.output, args.dist / f"congkhai-{today().isoformat()}.zip")
+    print(f"Tệp để tải lên cổng thông tin: {archive.resolve()}")
+    print("Giải nén vào thư mục của trang trên cổng (xem docs/upload.md).")
     return 0

@@ -1,10 +1,13 @@
 """The data half of a build, top to bottom: data folder in, public view out.
 
-    read registry and withheld list -> read exports and summaries (ingest)
-    -> validate -> count per unit and month -> check figures -> roll up
-    -> public view
+    read registry and withheld list -> open the store of published months
+    -> read the exports and summaries it does not hold yet (ingest)
+    -> validate them -> compare with the store (a changed month needs a reason)
+    -> every month: the store's plus this run's -> count per unit and month
+    -> check the figures of new months -> roll up -> public view
 
-Pelican never sees anything before the last step.
+Pelican never sees anything before the last step. What the run adds to the
+store is written only once the site has been built (see `Loaded.store`).
 """
 from __future__ import annotations
 
@@ -12,14 +15,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import aggregate
+import pandas as pd
+
+from . import aggregate, progress
 from .checks import check_figures
 from .config import Policy
-from .ingest.exports import read_person_exports
-from .ingest.history import read_history
+from .ingest.exports import empty_people, read_person_file
+from .ingest.history import empty_history, read_history_file
 from .problems import Problems
-from .public import SiteView, build_site_view, honour_rows
+from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
+from .ratings import RatingScale
 from .registry import read_registry
+from .store import PEOPLE, ExportFile, Store, Update, scan_inputs
 from .validate import ValidatedData, validate
 from .withheld import read_withheld
 
@@ -49,40 +56,59 @@ class DataFolder:
         return self.root / "withheld.csv"
 
     @property
+    def store(self) -> Path:
+        return self.root / "store"
+
+    @property
     def is_demo(self) -> bool:
         return (self.root / DEMO_MARKER).exists()
 
 
 @dataclass(frozen=True)
 class Loaded:
-    data: ValidatedData
+    data: ValidatedData  # what this run read and validated (with file and row of each row)
     withheld: frozenset[str]
     problems: Problems
+    store: Store
+    intake: Intake
+    update: Update  # what this run adds to the store: `store.commit(update)` once the site is built
+    all_months: ValidatedData  # every month the site shows: the store's, with this run's on top
 
 
-def load(folder: DataFolder, policy: Policy) -> Loaded:
-    """Read and validate everything; every problem of the run ends up in one list."""
+def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> Loaded:
+    """Read and validate what is new; every problem of the run ends up in one list."""
     problems = Problems()
     registry = read_registry(folder.units, "units.csv", problems)
     withheld = read_withheld(folder.withheld, "withheld.csv", problems)
-    people = read_person_exports(folder.exports, folder.root, policy.scale, problems)
-    history = read_history(folder.history, folder.root, problems)
-    if not len(people) and not len(history) and not problems.has_errors:
+    store = Store.open(folder.store, problems)
+    intake = read_new_inputs(folder, store, policy.scale, problems)
+    if not len(intake.people) and not len(intake.history) and not store.months and not problems.has_errors:
         problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
                        file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
-    data = validate(people, history, registry, policy, problems)
-    return Loaded(data, withheld, problems)
+    data = validate(intake.people, intake.history, registry, policy, problems)
+    update = store.compare(data.people, data.history, intake.read, registry=registry, correction=correction, problems=problems)
+    people, history = store.complete(update, registry, problems)
+    return Loaded(data, withheld, problems, store, intake, update, ValidatedData(people, history, registry))
 
 
-def site_view(folder: DataFolder, settings: Mapping) -> tuple[SiteView | None, Problems]:
+def site_view(folder: DataFolder, settings: Mapping, correction: str | None = None) -> tuple[SiteView | None, Problems]:
     """The public view of a data folder, or None and the problems that prevent it."""
+    view, loaded = prepare(folder, settings, correction)
+    return view, loaded.problems
+
+
+def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None,
+            with_view: bool = True) -> tuple[SiteView | None, Loaded]:
+    """The public view (None if the data has errors, or not `with_view`), and everything the run read to make it."""
     policy = Policy.from_settings(settings)
-    loaded = load(folder, policy)
+    loaded = load(folder, policy, correction)
     if loaded.problems.has_errors:
-        return None, loaded.problems
-    data = loaded.data
+        return None, loaded
+    data = loaded.all_months
     units = aggregate.unit_months(data.people, data.history)
-    check_figures(units, data.registry, policy, loaded.problems)
+    check_figures(units, data.registry, policy, loaded.problems, months=loaded.update.fresh_months)
+    if not with_view:  # validation only
+        return None, loaded
     figures = aggregate.rollup(units, data.registry)
     view = build_site_view(
         figures,
@@ -93,4 +119,52 @@ def site_view(folder: DataFolder, settings: Mapping) -> tuple[SiteView | None, P
         organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
         demo=folder.is_demo,
     )
-    return view, loaded.problems
+    corrections = loaded.store.corrections() + loaded.update.corrections()
+    view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+    return view, loaded
+
+
+# --- reading only what the store does not hold ------------------------------------
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The rows read this run, and which input files were read or skipped."""
+
+    people: pd.DataFrame
+    history: pd.DataFrame
+    read: tuple[ExportFile, ...]
+    skipped: tuple[ExportFile, ...]  # their rows are in the store already
+
+
+def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems) -> Intake:
+    """Rows of every input file the store does not hold, and of the files that share a month with them.
+
+    A file the store has read before (same checksum) is not read again. A
+    month that comes again is read whole, from every file that holds it, so
+    that it can be compared with the stored month.
+    """
+    files = scan_inputs(folder.root, folder.exports, folder.history)
+    new = [f for f in files if not store.knows(f)]
+    people, history = _read_files(new, scale, problems)
+    touched = set(people["month"].dropna()) | set(history["month"].dropna())
+    siblings = [f for f in files if f not in new and store.months_of(f) & touched]
+    if siblings:
+        more_people, more_history = _read_files(siblings, scale, problems)
+        people = pd.concat([people, more_people], ignore_index=True)
+        history = pd.concat([history, more_history], ignore_index=True)
+    read = [f for f in files if f in new or f in siblings]
+    return Intake(people, history, tuple(read), tuple(f for f in files if f not in read))
+
+
+def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+    people, history = [], []
+    for file in progress.track(files, "Đọc tệp xuất", total=len(files)):
+        if file.kind == PEOPLE:
+            people.append(read_person_file(file.path, file.name, scale, problems))
+        else:
+            history.append(read_history_file(file.path, file.name, problems))
+    people = [f for f in people if f is not None and len(f)]
+    history = [f for f in history if f is not None and len(f)]
+    return (pd.concat(people, ignore_index=True) if people else empty_people(),
+            pd.concat(history, ignore_index=True) if history else empty_history())

@@ -10,7 +10,8 @@ the XS rows and drops the rest before anything else happens.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
@@ -18,7 +19,7 @@ from itertools import groupby
 import pandas as pd
 
 from . import addresses
-from .config import Policy
+from .config import Policy, QuotaRule
 from .formatting import round_half_up, share
 from .names import vietnamese_name_key
 from .registry import Registry, Unit
@@ -134,6 +135,29 @@ class HonourBlock:
 
 
 @dataclass(**PUBLIC)
+class CorrectionNotice:
+    """A published month corrected later: the month, the day, and the reason the officer gave (all public)."""
+
+    month: str
+    number: int  # 1 for a month's first correction, 2 for the next ...
+    date: date
+    reason: str
+
+    @property
+    def anchor(self) -> str:
+        return f"dinh-chinh-{self.month}-{self.number}"
+
+    @property
+    def url(self) -> str:
+        """Its announcement (an article, in the feed)."""
+        return addresses.correction_page(self.month, self.number)
+
+    @property
+    def month_url(self) -> str:
+        return addresses.month_page(self.month)
+
+
+@dataclass(**PUBLIC)
 class MonthView:
     month: str
     from_summaries: bool  # figures from unit-level summaries: no honour list exists
@@ -146,10 +170,15 @@ class MonthView:
     next: str | None
     url: str
     honour_url: str | None
+    corrections: tuple[CorrectionNotice, ...] = ()  # oldest first
 
     @property
     def rows(self) -> tuple[UnitRow, ...]:
         return tuple(row for block in self.blocks for row in block.rows)
+
+    @property
+    def year(self) -> str:
+        return self.month[:4]
 
     @property
     def previous_url(self) -> str | None:
@@ -221,10 +250,22 @@ class SiteView:
     years: tuple[YearView, ...]  # oldest first
     min_evaluated: int
     honour_list: bool
+    # The rest of the publication policy, shown on the "about the data" page.
+    quota: QuotaRule = QuotaRule()
+    coverage_floor: Decimal = Decimal("0.95")
+    corrections: tuple[CorrectionNotice, ...] = ()  # newest first
 
     @property
     def latest(self) -> MonthView | None:
         return self.months[-1] if self.months else None
+
+    @property
+    def units_by_block(self) -> tuple[tuple[str, tuple[UnitView, ...]], ...]:
+        """Every unit under its block, blocks and units in the registry's order."""
+        blocks: dict[str, list[UnitView]] = {}
+        for unit in self.units:
+            blocks.setdefault(unit.unit.block, []).append(unit)
+        return tuple((block, tuple(units)) for block, units in blocks.items())
 
 
 # --- building the view ---------------------------------------------------
@@ -338,7 +379,18 @@ def build_site_view(
         for (kind, period), table in by_period.items()
         if kind == "year"
     )
-    return SiteView(organisation, demo, tuple(month_views), unit_views, years, policy.min_evaluated, policy.honour_list)
+    return SiteView(organisation, demo, tuple(month_views), unit_views, years, policy.min_evaluated, policy.honour_list,
+                    quota=policy.quota, coverage_floor=policy.coverage_floor)
+
+
+def with_corrections(site: SiteView, corrections: list[CorrectionNotice]) -> SiteView:
+    """The view with each month's correction notices, and the list of every correction."""
+    by_month: dict[str, list[CorrectionNotice]] = {}
+    for notice in sorted(corrections, key=lambda c: (c.date, c.month, c.number)):
+        by_month.setdefault(notice.month, []).append(notice)
+    months = tuple(replace(m, corrections=tuple(by_month.get(m.month, ()))) for m in site.months)
+    newest_first = tuple(sorted(corrections, key=lambda c: (c.date, c.month, c.number), reverse=True))
+    return replace(site, months=months, corrections=newest_first)
 
 
 def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None) -> tuple[GroupRow, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -11,9 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from .ingest.files import read_tables
+from .ingest.normalise import clean_cell
 from .problems import InputRefused, Problems
 from .text import fold
 
+# A code is a path segment of the unit's page: letters, digits, and - _ . inside.
+_ADDRESS_SAFE_CODE = re.compile(r"[^\W_](?:[\w.-]*[^\W_])?")
 REGISTRY_COLUMNS = ("code", "name", "block", "level", "parent", "valid_from", "valid_to", "successor")
 
 
@@ -101,13 +105,18 @@ def read_registry(path: Path, display_name: str, problems: Problems) -> Registry
     position = {name: header.index(name) for name in REGISTRY_COLUMNS if name in header}
     units: dict[str, Unit] = {}
     for row, values in cells.iloc[1:].iterrows():
-        get = lambda name: values[position[name]].strip() if name in position else ""  # noqa: E731
+        get = lambda name: clean_cell(values[position[name]]) if name in position else ""  # noqa: E731
         if not any(values):
             continue
         code = get("code").upper()
         where = {"file": display_name, "row": int(row)}
         if not code or not get("name") or not get("block"):
             problems.error("registry-row", "Dòng thiếu mã, tên hoặc khối của đơn vị.", **where, value=",".join(values))
+            continue
+        if not _ADDRESS_SAFE_CODE.fullmatch(code) or ".." in code:
+            problems.error("registry-code", "Mã đơn vị chỉ được gồm chữ, chữ số và các dấu - _ . ở giữa: mã là một phần "
+                           "địa chỉ trang của đơn vị (/don-vi/MÃ/).", **where, column="code", value=code,
+                           suggestion="Đổi mã, ví dụ bỏ dấu cách, dấu / và các ký hiệu khác.")
             continue
         if code in units:
             problems.error("registry-duplicate", f"Mã đơn vị {code} xuất hiện hai lần.", **where, column="code", value=code)

@@ -24,22 +24,26 @@ def empty_history() -> pd.DataFrame:
 
 
 def read_history(folder: Path, root: Path, problems: Problems) -> pd.DataFrame:
-    frames = []
-    for path in list_export_files(folder):
-        name = path.relative_to(root).as_posix()
-        try:
-            sheets = read_tables(path, name, problems)
-        except InputRefused as refusal:
-            problems.error(refusal.code, refusal.message, file=name)
-            continue
-        for sheet in sheets:
-            header = find_header(sheet, HISTORY_TABLE, HISTORY_ANCHOR)
-            if header is None:
-                problems.info("sheet-without-header", "Trang tính không có dòng tiêu đề tổng hợp, bỏ qua.", file=name, sheet=sheet.sheet)
-                continue
-            frames.append(_read_sheet(sheet, header, month_from_title(header.title_lines) or month_from_file_name(path.stem), problems))
-    frames = [f for f in frames if len(f)]
+    frames = [read_history_file(path, path.relative_to(root).as_posix(), problems) for path in list_export_files(folder)]
+    frames = [f for f in frames if f is not None and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else empty_history()
+
+
+def read_history_file(path: Path, name: str, problems: Problems) -> pd.DataFrame | None:
+    try:
+        sheets = read_tables(path, name, problems)
+    except InputRefused as refusal:
+        problems.error(refusal.code, refusal.message, file=name)
+        return None
+    frames = []
+    for sheet in sheets:
+        header = find_header(sheet, HISTORY_TABLE, HISTORY_ANCHOR)
+        if header is None:
+            problems.info("sheet-without-header", "Trang tính không có dòng tiêu đề tổng hợp, bỏ qua.", file=name, sheet=sheet.sheet)
+            continue
+        frames.append(_read_sheet(sheet, header, month_from_title(header.title_lines) or month_from_file_name(path.stem), problems))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _read_sheet(sheet, header, fallback_month: str | None, problems: Problems) -> pd.DataFrame:

@@ -18,6 +18,7 @@ _WHOLE_NUMBER_ID = re.compile(r"^(\d+)\.0+$")
 _YES = {"x", "co", "1", "true", "yes"}
 _NO = {"", "0", "khong", "false", "no"}
 _CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|d)\.?\s*$", re.IGNORECASE)
+_MAX_AMOUNT = 10**12
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 
 
@@ -28,19 +29,33 @@ def per_distinct(values: pd.Series, parse: Callable[[str], object], dtype: str) 
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """NFC, one space between words, no spaces at the ends."""
-    return per_distinct(values, _clean, "string")
+    """NFC, one space between words, no spaces at the ends, nothing invisible."""
+    return per_distinct(values, clean_cell, "string")
 
 
-def _clean(value: str) -> str:
+def clean_cell(value: str) -> str:
+    """One cell's text as it is compared and published.
+
+    Control and format characters (bell, escape, zero-width spaces, the
+    right-to-left marks and overrides that can turn a page's text around,
+    byte-order marks) are dropped: no Vietnamese text needs them, and in a
+    feed they would make the XML invalid. Other spaces (tab, no-break
+    space, line breaks) become one plain space.
+    """
+    if not value.isprintable():
+        value = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in value)
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
     return " ".join(value.split())
 
 
 def person_ids(values: pd.Series) -> pd.Series:
-    """person_id is text; an id a spreadsheet turned into 1234.0 reads as "1234"."""
-    stripped = values.str.strip().astype("string")
+    """person_id is text; an id a spreadsheet turned into 1234.0 reads as "1234".
+
+    Invisible characters are dropped on both sides (exports and withheld.csv),
+    so that an id copied with a zero-width space still matches.
+    """
+    stripped = per_distinct(values.fillna(""), clean_cell, "string").where(values.notna()).astype("string")
     # A regex over every id is slow at city scale; only ids ending in ".0" need one.
     float_like = stripped.str.endswith(".0").fillna(False)
     if float_like.any():
@@ -84,11 +99,14 @@ def _amount(value: str) -> int | None:
     text = text.replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.match(text):
-        return int(re.sub(r"[.,]", "", text))
-    return -1
+    if text.isascii() and text.isdigit():
+        amount = int(text)
+    elif _GROUPED.match(text):
+        amount = int(re.sub(r"[.,]", "", text))
+    else:
+        return -1
+    # More than a trillion đồng is no reward (and would not fit the column).
+    return amount if amount <= _MAX_AMOUNT else -1
 
 
 def amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -6,6 +6,7 @@ environment the formatting filters and gettext.
 """
 from pelican import signals
 
+from . import announcements
 from .filters import install_filters
 from .pages import DashboardGenerator
 
@@ -17,3 +18,4 @@ def get_generators(pelican_object):
 def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_filters)
+    announcements.register()

@@ -1,46 +1,119 @@
-"""Jinja filters: presentation of numbers, months and money, per page language."""
+"""Jinja filters and globals: numbers, months and money, and addresses, per page language."""
 from __future__ import annotations
 
-from jinja2 import pass_context
+from pathlib import Path
 
-from generator import formatting
+from jinja2 import TemplateNotFound, pass_context, pass_environment
+
+from generator import addresses, formatting
+
+from . import languages
 
 
 def _lang(context) -> str:
-    return context.get("lang", "vi")
+    return context.get("lang", languages.DEFAULT)
+
+
+def _memo(function):
+    """`function` remembering its results. Tables repeat the same small counts and shares
+    thousands of times and babel takes ~10 µs a call. The key holds the value's type and
+    text, because 1, True and Decimal("1.00") are equal keys to a dict but print differently."""
+    results: dict = {}
+
+    def remembered(value, *args):
+        key = (type(value), str(value), args)
+        try:
+            return results[key]
+        except KeyError:
+            results[key] = found = function(value, *args)
+            return found
+
+    return remembered
+
+
+_format_number = _memo(formatting.format_number)
+_format_percent = _memo(formatting.format_percent)
+_format_change = _memo(formatting.format_change)
+_format_money = _memo(formatting.format_money)
+_format_month = _memo(formatting.format_month)
 
 
 @pass_context
 def number(context, value) -> str:
-    return "–" if value is None else formatting.format_number(value, _lang(context))
+    return formatting.EN_DASH if value is None else _format_number(value, _lang(context))
 
 
 @pass_context
 def percent(context, value) -> str:
-    return formatting.format_percent(value, _lang(context))
+    return _format_percent(value, _lang(context))
 
 
 @pass_context
 def change(context, value) -> str:
-    return formatting.format_change(value, _lang(context))
+    return _format_change(value, _lang(context))
 
 
 @pass_context
 def money(context, value) -> str:
-    return "–" if value is None else formatting.format_money(value, _lang(context))
+    return formatting.EN_DASH if value is None else _format_money(value, _lang(context))
 
 
 @pass_context
 def month(context, value, style="short") -> str:
-    return formatting.format_month(value, _lang(context), style)
+    return _format_month(value, _lang(context), style)
 
 
-FILTERS = {"number": number, "percent": percent, "change": change, "money": money, "month": month}
+@pass_context
+def href(context, path: str, lang: str | None = None) -> str:
+    """The link to a page given by its address (e.g. "thang/2024-10/"), in the page's language
+    or in `lang`. Files that exist once for both languages (CSS, downloads) are linked
+    as `{{ SITEURL }}/path` instead."""
+    return f"{context['SITEURL']}/{languages.localise(path, lang or _lang(context))}"
+
+
+@pass_context
+def page_path(context) -> str:
+    """The address of the page being written, without its language folder."""
+    if context.get("page_url") is not None:
+        return context["page_url"]
+    for name in ("page", "article"):
+        content = context.get(name)
+        if content is not None and hasattr(content, "url"):
+            return content.url
+    return ""
+
+
+@pass_environment
+def has_template(env, name: str) -> bool:
+    """Whether the theme has a template, i.e. whether the pages it writes exist."""
+    try:
+        env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+FILTERS = {"number": number, "percent": percent, "change": change, "money": money, "month": month, "href": href}
+
+
+@pass_context
+def day(context, value) -> str:
+    """A date (e.g. of a correction): 20/11/2026, or 20 Nov 2026 on English pages."""
+    return formatting.format_date(value, _lang(context))
+
+
+FILTERS["day"] = day
+GLOBALS = {
+    "page_path": page_path, "has_template": has_template, "addresses": addresses, "json_beside": addresses.json_beside,
+    "LANGUAGES": languages.LANGUAGES, "LANGUAGE_NAMES": languages.NAMES,
+}
+
+
+def translations_folder(settings) -> Path:
+    return Path(settings["THEME"]) / "translations"
 
 
 def install_filters(generator) -> None:
     generator.env.filters.update(FILTERS)
-    generator.env.add_extension("jinja2.ext.i18n")
-    # Vietnamese is the source language of the templates; English comes from
-    # a gettext catalog once one is installed for /en/.
-    generator.env.install_null_translations(newstyle=True)
+    generator.env.globals.update(GLOBALS)
+    languages.install(generator.env, translations_folder(generator.settings))

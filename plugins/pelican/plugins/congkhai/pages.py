@@ -5,9 +5,12 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from generator import addresses, opendata
+from generator import addresses, opendata, progress, search
+from generator.charts import PageCharts
 from generator.public import SiteView
+from generator.trends import TrendSettings, build_briefs, build_trends
 
+from . import languages, syndication
 from .settings import site_view_from_settings
 
 
@@ -17,20 +20,40 @@ class DashboardGenerator(Generator):
     def generate_context(self):
         self.site: SiteView = site_view_from_settings(self.settings)
         self.context["site"] = self.site
-        self.context["lang"] = "vi"
+        self.context["lang"] = languages.DEFAULT
+        self.pages_written: list[str] = []
+        self.add_trends()
 
     def generate_output(self, writer):
         self.writer = writer
+        self.written = progress.Counter("Số trang đã ghi")
+        self.write_corrections_page()
+        self.write_embed_page()
         self.write_month_pages()
         self.write_unit_pages()
         self.write_open_data()
+        self.write_trends()
+        self.write_briefs()
+        self.write_archive()
+        self.write_units_index()
+        self.write_search()
+        self.write_content_in_english()
+        self.write_month_feeds()
+        self.write_sitemap()  # last: it lists every page written before it
+        self.written.stop()
 
     def write_page(self, url: str, template: str, **variables) -> None:
-        """Render `template` to the file that serves `url` (relative to the site root)."""
-        self.writer.write_file(
-            addresses.save_as(url), self.get_template(template), self.context,
-            relative_urls=self.settings.get("RELATIVE_URLS", False), url=url, page_url=url, **variables,
-        )
+        """Render `template` to the file that serves `url` (relative to the site root), once per
+        language: Vietnamese at `url`, English at `en/url` (templates see `lang` and `page_url`)."""
+        for lang in languages.LANGUAGES:
+            localised = languages.localise(url, lang)
+            self.writer.write_file(
+                addresses.save_as(localised), self.get_template(template), self.context,
+                relative_urls=self.settings.get("RELATIVE_URLS", False), url=localised, page_url=url, lang=lang,
+                **variables,
+            )
+            self.pages_written.append(localised)
+        self.written.advance()
 
     def write_file(self, path: str, content: bytes) -> None:
         target = Path(self.output_path, path)
@@ -49,8 +72,72 @@ class DashboardGenerator(Generator):
         for unit in self.site.units:
             self.write_page(unit.unit.url, "unit", unit=unit)
 
+    def add_trends(self) -> None:
+        """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""
+        settings = TrendSettings.from_settings(self.settings)
+        self.trends = build_trends(self.site, settings)
+        self.context["trends"] = self.trends
+        self.env.globals["charts"] = PageCharts(self.trends, settings.policy.quota)
+
+    def write_trends(self) -> None:
+        self.write_page(addresses.trends_page(), "trends")
+
+    def write_briefs(self) -> None:
+        for brief in build_briefs(self.site, self.trends):
+            self.write_page(brief.url, "brief", brief=brief)
+
     def write_open_data(self) -> None:
         tables = opendata.tables(self.site)
-        self.write_page(addresses.open_data_page(), "opendata", tables=tables)
-        for path, content in opendata.files(self.site, tables):
+        files = opendata.files(self.site, tables)
+        sizes = {path: len(content) for path, content in files}
+        self.write_page(addresses.open_data_page(), "opendata", tables=tables, sizes=sizes)
+        for path, content in files:
             self.write_file(path, content)
+
+    def write_archive(self) -> None:
+        self.write_page(addresses.archive_page(), "archive")
+
+    def write_units_index(self) -> None:
+        self.write_page(addresses.units_page(), "units")
+
+    def write_search(self) -> None:
+        """The search page in each language, and its index (one for both: names are names)."""
+        self.write_page(addresses.search_page(), "search", search_folder=search.FOLDER)
+        for path, content in search.files(self.site):
+            self.write_file(path, content)
+
+    def write_content_in_english(self) -> None:
+        """Pelican writes the Vietnamese pages and announcements of content/; their /en/ pages are
+        written here: from the English translation where there is one (`Lang: en`, same slug),
+        else the Vietnamese text inside English headings, marked as Vietnamese."""
+        for kind in ("page", "article"):
+            for content in self.context.get(kind + "s", ()):
+                shown = next((t for t in content.translations if t.lang == "en"), content)
+                localised = languages.localise(content.url, "en")
+                self.writer.write_file(
+                    addresses.save_as(localised), self.get_template(content.template), self.context,
+                    relative_urls=self.settings.get("RELATIVE_URLS", False), page_url=content.url, lang="en",
+                    **{kind: shown},
+                )
+                self.pages_written += [content.url, localised]
+
+    def write_month_feeds(self) -> None:
+        """Atom and RSS, one entry per month, in each language (Pelican's feed writer)."""
+        for lang in languages.LANGUAGES:
+            for kind in ("atom", "rss"):
+                syndication.write_month_feed(self, lang, kind)
+
+    def write_sitemap(self) -> None:
+        """sitemap.xml lists absolute addresses, so it exists only when the site's address is known."""
+        site_url = syndication.absolute_site_url(self.settings)
+        if site_url is not None:
+            self.write_file(addresses.sitemap(), syndication.sitemap(site_url, self.pages_written))
+
+    def write_corrections_page(self) -> None:
+        """Every correction of a published month, newest first (the page exists before the first one)."""
+        self.write_page(addresses.corrections_page(), "corrections", corrections=self.site.corrections)
+
+    def write_embed_page(self) -> None:
+        """The latest month's key figures, small enough for an iframe on the portal's home page."""
+        if self.site.latest is not None:
+            self.write_page(addresses.embed_page(), "nhung", month=self.site.latest)

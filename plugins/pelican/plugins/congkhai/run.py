@@ -1,14 +1,19 @@
 """Run Pelican for a public view, into a fresh folder swapped in only on success.
 
 A failed or killed build leaves the previous site whole: the new site is
-written beside the output folder and renamed over it at the very end.
+written beside the output folder and exchanged with it at the very end, in
+one step (Linux renameat2 with RENAME_EXCHANGE), so that there is no moment
+at which the output folder is missing or half written.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pelican import Pelican
@@ -27,16 +32,30 @@ def pelican_settings(settings_file: Path, output: Path, site: SiteView | None, s
     return read_settings(str(settings_file), override=override)
 
 
-def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None) -> int:
-    """Build the site into `output` atomically; returns the number of files written."""
+def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None,
+               before_swap: Callable[[], None] | None = None,
+               check: Callable[[Path], object] | None = None) -> int:
+    """Build the site into `output` atomically; returns the number of files written.
+
+    `before_swap` runs once the new site is complete and before it replaces
+    the old one (the build records its months in the store there): if it
+    fails, the old site stays.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    _remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-{os.getpid()}-", dir=output.parent))
     try:
         settings = pelican_settings(settings_file, staging, site, site_url)
         logging.getLogger("pelican").setLevel(logging.WARNING)
         Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
+        if check is not None:  # the leak check: raises if the new site holds a private value
+            check(staging)
+        # Checks that can still refuse the new site go above this line: once
+        # `before_swap` has run, the build's months are recorded in the store.
+        if before_swap is not None:
+            before_swap()
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -45,12 +64,53 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` where `output` is. Each rename is atomic; the old site is removed last."""
+    """Put `staging` where `output` is, in one step; the old site is removed after."""
     staging.chmod(0o755)
-    if output.exists():
+    if not output.exists():
+        os.rename(staging, output)
+    elif exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old site now
+    else:
+        # No atomic exchange here (not Linux, or a file system without it):
+        # two renames, with a moment between them where output/ is missing.
         retired = output.with_name(f".{output.name}.old-{os.getpid()}")
         os.rename(output, retired)
         os.rename(staging, output)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, output)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two directory entries atomically; False where the system cannot (the caller falls back)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(first), None, str(second))
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Staging folders of builds that were killed (their process is gone)."""
+    for path in output.parent.glob(f".{output.name}.*-*"):
+        kind, _, rest = path.name[len(output.name) + 2:].partition("-")
+        pid = rest.split("-")[0]
+        if kind in ("new", "old") and pid.isdigit() and not _alive(int(pid)) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

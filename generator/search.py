@@ -1,0 +1,86 @@
+"""The search index: units and honour-list names, found with or without diacritics.
+
+Written from the public view only. Names come from the honour lists the site
+publishes (a withheld line has no name to index), never from person rows, so
+the index can hold nothing the honour list pages do not show.
+
+Everything is matched on the contract's folded text (text.fold: no tone or
+vowel marks, đ -> d, lower case), so "dang" finds "Đặng" and "giang bien"
+finds "Giang Biên". The browser folds the query the same way.
+
+Files, under `tim-kiem/`:
+
+    don-vi.json    every published unit: [code, name, block, address]
+    ten.json       {"months": [[YYYY-MM, honour list address], ...],
+                    "words": {folded word: [shard number, entries]}}
+    ten/N.json     the honour entries whose name has one given word:
+                   [name, unit number in don-vi.json, [month number, ...]]
+
+A name is split into words and filed under each word, so a search loads
+only the shard of its rarest word (a few KB even for a city), never all
+names; the word counts in ten.json let the page choose that word, or ask
+for more letters, before it downloads anything.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from . import addresses
+from .names import vietnamese_name_key
+from .public import SiteView
+from .text import fold
+
+FOLDER = "tim-kiem/"
+UNITS_FILE = FOLDER + "don-vi.json"
+NAMES_FILE = FOLDER + "ten.json"
+
+
+def name_shard(number: int) -> str:
+    return f"{FOLDER}ten/{number}.json"
+
+
+def unit_anchor(code: str) -> str:
+    """The id of a unit's section on an honour list page."""
+    return f"dv-{code}"
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def files(site: SiteView) -> list[tuple[str, bytes]]:
+    """(path, content) of every file of the index, in a stable order."""
+    units = [u.unit for u in site.units]
+    unit_number = {u.code: i for i, u in enumerate(units)}
+    honour_months = [m for m in site.months if m.honour]
+    # (name, unit) -> the months it is on the honour list, newest first
+    entries: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for number in range(len(honour_months) - 1, -1, -1):
+        for block in honour_months[number].honour:
+            for honour_unit in block.units:
+                for entry in honour_unit.entries:
+                    if not entry.withheld and honour_unit.unit.code in unit_number:
+                        months = entries[(entry.name, honour_unit.unit.code)]
+                        if not months or months[-1] != number:
+                            months.append(number)
+    shards: dict[str, list] = defaultdict(list)
+    # Within a shard, names in the honour list's order (given name first, Vietnamese alphabet).
+    for (name, code), months in sorted(entries.items(), key=lambda item: (vietnamese_name_key(item[0][0]), item[0])):
+        for word in dict.fromkeys(words(name)):
+            shards[word].append([name, unit_number[code], months])
+    ordered = sorted(shards)
+    index = {
+        "months": [[m.month, addresses.honour_page(m.month)] for m in honour_months],
+        "words": {word: [number, len(shards[word])] for number, word in enumerate(ordered)},
+    }
+    result = [
+        (UNITS_FILE, _dumps([[u.code, u.name, u.block, u.url] for u in units])),
+        (NAMES_FILE, _dumps(index)),
+    ]
+    result += [(name_shard(number), _dumps(shards[word])) for number, word in enumerate(ordered)]
+    return result

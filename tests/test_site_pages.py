@@ -1,0 +1,374 @@
+"""The citizens' site, read as files: both languages, archive, feeds, sitemap, open data, search index.
+
+One small site per module (tests/site_fixture.py), built with `python -m generator build`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+import site_fixture as fixture
+from generator.text import fold
+
+SUB_PATH_URL = "https://portal.example.vn/cong-khai/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests read."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self.sources: list[str] = []  # src and stylesheet hrefs
+        self.ids: set[str] = set()
+        self.html_lang = None
+        self._link: list | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if tag == "a" and "href" in attrs:
+            self._link = [attrs["href"], ""]
+        if "src" in attrs:
+            self.sources.append(attrs["src"])
+        if tag == "link" and "href" in attrs:
+            self.sources.append(attrs["href"])
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link is not None:
+            self.links.append((self._link[0], " ".join(self._link[1].split())))
+            self._link = None
+
+
+def read(output: Path, page: str) -> Page:
+    return Page((output / page).read_text("utf-8"))
+
+
+def target(output: Path, page: str, href: str) -> Path:
+    """The file a relative link of `page` leads to."""
+    address = urljoin("http://site/" + page, href)
+    path = urlsplit(address).path.lstrip("/")
+    return output / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("citizens")
+    data = fixture.write_data(root / "data")
+    return fixture.build(data, root / "output")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, site) -> Path:
+    """The same data built for a portal's sub-path, with absolute addresses."""
+    root = tmp_path_factory.mktemp("portal")
+    data = fixture.write_data(root / "data")
+    return fixture.build(data, root / "output", "--site-url", SUB_PATH_URL)
+
+
+def html_pages(output: Path) -> list[str]:
+    return sorted(str(p.relative_to(output)) for p in output.rglob("*.html"))
+
+
+# --- two languages -------------------------------------------------------------
+
+
+def test_every_page_exists_in_english_under_en(site):
+    pages = [p for p in html_pages(site) if not p.startswith("en/")]
+    assert "thang/2025-07/index.html" in pages and "don-vi/PM/index.html" in pages
+    missing = [p for p in pages if not (site / "en" / p).exists()]
+    assert missing == []
+
+
+def test_lang_attributes_and_language_switch_lead_to_the_same_page(site):
+    for page in ["index.html", "thang/2025-07/index.html", "thang/2025-07/xuat-sac/index.html",
+                 "don-vi/GB/index.html", "du-lieu/index.html", "gioi-thieu-du-lieu/index.html"]:
+        vietnamese, english = read(site, page), read(site, "en/" + page)
+        assert (vietnamese.html_lang, english.html_lang) == ("vi", "en")
+        to_english = [href for href, text in vietnamese.links if text == "English"]
+        to_vietnamese = [href for href, text in english.links if text == "Tiếng Việt"]
+        assert target(site, page, to_english[0]) == site / "en" / page
+        assert target(site, "en/" + page, to_vietnamese[0]) == site / page
+
+
+def test_english_pages_have_english_chrome_and_names_as_they_are(site):
+    month = (site / "en/thang/2025-07/index.html").read_text("utf-8")
+    assert "Results by unit, July 2025" in month and "Kết quả từng đơn vị" not in month
+    assert "UBND phường Việt Hưng mới" in month  # names stay as they are
+    assert "1,234" not in month and re.search(r"\d\.\d\d%", month)  # English number format
+    honour = (site / "en/thang/2025-07/xuat-sac/index.html").read_text("utf-8")
+    assert "Đặng Thị An" in honour and "Name withheld on request" in honour
+    about = (site / "en/gioi-thieu-du-lieu/index.html").read_text("utf-8")
+    assert "What is not published" in about
+
+
+def test_catalog_translates_every_template_message():
+    """Each _('...') of the templates has an English translation that keeps its placeholders."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    with open(fixture.ROOT / "theme/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    messages = {
+        message
+        for _, _, message, _, _ in extract_from_dir(
+            str(fixture.ROOT / "theme/templates"),
+            method_map=[("**.html", "jinja2")],
+            options_map={"**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
+        )
+    }
+    untranslated, broken = [], []
+    for message in messages:
+        key = message[0] if isinstance(message, tuple) else message
+        entry = catalog.get(key)
+        translated = entry is not None and not entry.fuzzy and all(entry.string if isinstance(entry.string, tuple) else [entry.string])
+        if not translated:
+            untranslated.append(key)
+            continue
+        for source, english in zip(message if isinstance(message, tuple) else [message],
+                                   entry.string if isinstance(entry.string, tuple) else [entry.string]):
+            if sorted(re.findall(r"%\(\w+\)s|\{\w+\}", source)) != sorted(re.findall(r"%\(\w+\)s|\{\w+\}", english)):
+                broken.append(key)
+    assert untranslated == [], "add these to theme/translations/en/LC_MESSAGES/messages.po"
+    assert broken == [], "the translation must keep every placeholder"
+
+
+# --- links, archive, addresses ------------------------------------------------
+
+
+def test_every_month_is_two_clicks_from_home(site):
+    home = read(site, "index.html")
+    archive = [href for href, text in home.links if text.startswith("Tất cả") and "tháng" in text]
+    archive_page = target(site, "index.html", archive[0])
+    assert archive_page == site / "thang/index.html"
+    reached = {target(site, "thang/index.html", href) for href, _ in read(site, "thang/index.html").links}
+    for month in ("2025-05", "2025-06", "2025-07"):
+        assert site / f"thang/{month}/index.html" in reached
+        assert site / f"thang/{month}/xuat-sac/index.html" in reached
+
+
+def test_links_resolve_and_nothing_is_loaded_from_elsewhere(site):
+    # Announcements (content/bai-viet) are the officers' own text about the real data.
+    for page in [p for p in html_pages(site) if "bai-viet/" not in p]:
+        parsed = read(site, page)
+        for href in [h for h, _ in parsed.links] + parsed.sources:
+            assert not href.startswith(("http:", "https:", "//", "/")), f"{page}: {href}"
+            if href.startswith(("#", "mailto:")):
+                continue
+            assert target(site, page, href.split("#")[0]).exists(), f"{page}: {href}"
+
+
+def test_anchors_of_unit_pages_and_search_lead_to_sections(site):
+    unit = read(site, "don-vi/PM/index.html")
+    anchored = [h for h, _ in unit.links if "#dv-PM" in h]
+    assert anchored
+    for href in anchored:
+        page = target(site, "don-vi/PM/index.html", href.split("#")[0])
+        assert "dv-PM" in Page(page.read_text("utf-8")).ids
+
+
+def test_sub_path_site_keeps_every_link_inside_it(published):
+    for page in ["index.html", "en/thang/2025-07/index.html", "tim-kiem/index.html"]:
+        parsed = read(published, page)
+        for href in [h for h, _ in parsed.links] + parsed.sources:
+            if href.startswith("http"):
+                assert href.startswith(SUB_PATH_URL) or href.startswith(SUB_PATH_URL.rstrip("/")), href
+            else:
+                assert href.startswith("#"), href
+    home = (published / "index.html").read_text("utf-8")
+    assert f'<link rel="canonical" href="{SUB_PATH_URL}">' in home
+    assert f'hreflang="en" href="{SUB_PATH_URL}en/"' in home
+
+
+def test_sitemap_lists_every_page_of_both_languages(published):
+    tree = ET.parse(published / "sitemap.xml")
+    locations = {e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for page in html_pages(published):
+        address = SUB_PATH_URL + page.removesuffix("index.html")
+        assert address in locations, page
+    assert all(location.startswith(SUB_PATH_URL) for location in locations)
+
+
+def test_relative_build_writes_no_sitemap(site):
+    assert not (site / "sitemap.xml").exists()
+
+
+# --- feeds -------------------------------------------------------------------------
+
+
+def test_feeds_have_one_entry_per_month_newest_first(published):
+    atom = ET.parse(published / "feeds/thang.atom.xml").getroot()
+    entries = atom.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == [
+        "Kết quả xếp loại Tháng 7/2025", "Kết quả xếp loại Tháng 6/2025", "Kết quả xếp loại Tháng 5/2025"]
+    assert entries[0].find(f"{ATOM}link").get("href") == SUB_PATH_URL + "thang/2025-07/"
+    assert entries[0].find(f"{ATOM}published").text.startswith("2025-08-01")
+    rss = ET.parse(published / "feeds/thang.rss.xml").getroot()
+    assert [i.find("link").text for i in rss.iter("item")] == [
+        SUB_PATH_URL + f"thang/{m}/" for m in ("2025-07", "2025-06", "2025-05")]
+    english = ET.parse(published / "en/feeds/thang.atom.xml").getroot()
+    assert english.find(f"{ATOM}entry/{ATOM}title").text == "Evaluation results, July 2025"
+    assert english.find(f"{ATOM}entry/{ATOM}link").get("href") == SUB_PATH_URL + "en/thang/2025-07/"
+
+
+def test_relative_feed_links_resolve_from_the_feed(site):
+    atom = ET.parse(site / "feeds/thang.atom.xml").getroot()
+    href = atom.find(f"{ATOM}entry/{ATOM}link").get("href")
+    assert target(site, "feeds/thang.atom.xml", href) == site / "thang/2025-07/index.html"
+
+
+def test_feeds_are_the_same_from_one_build_to_the_next(tmp_path, published):
+    data = fixture.write_data(tmp_path / "data")
+    again = fixture.build(data, tmp_path / "output", "--site-url", SUB_PATH_URL)
+    for feed in ("feeds/thang.atom.xml", "feeds/thang.rss.xml", "sitemap.xml", "tim-kiem/ten.json"):
+        assert (again / feed).read_bytes() == (published / feed).read_bytes(), feed
+
+
+# --- open data ------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_datapackage_is_a_valid_frictionless_data_package(site):
+    from frictionless import Package, validate
+
+    report = validate(str(site / "du-lieu/datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = Package(str(site / "du-lieu/datapackage.json"))
+    paths = {resource.path for resource in package.resources}
+    assert {"2025-07/don-vi.csv", "2025-07/xuat-sac.csv", "don-vi.csv", "tong-hop.csv"} <= paths
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(site):
+    rows = read_csv(site / "du-lieu/2025-06/xuat-sac.csv")
+    positions = {r["ho_ten"]: r["chuc_vu"] for r in rows}
+    assert positions["Lê Thị Hoà"] == "'" + fixture.FORMULA_POSITION
+    assert positions["Đặng Thị An"] == "Chuyên viên"
+    # JSON is not opened by spreadsheets: it keeps the value as published on the page.
+    as_json = json.loads((site / "du-lieu/2025-06/xuat-sac.json").read_text("utf-8"))
+    assert fixture.FORMULA_POSITION in [r["chuc_vu"] for r in as_json]
+
+
+def test_open_data_page_describes_every_file_and_column(site):
+    from generator import opendata
+
+    html = (site / "du-lieu/index.html").read_text("utf-8")
+    parsed = read(site, "du-lieu/index.html")
+    linked = {target(site, "du-lieu/index.html", href) for href, _ in parsed.links}
+    for path in site.joinpath("du-lieu").rglob("*"):
+        if path.is_file() and path.name != "index.html":
+            assert path in linked, path
+    for column in set(opendata.UNIT_COLUMNS + opendata.HONOUR_COLUMNS + opendata.SUMMARY_COLUMNS):
+        assert f"<code>{column}</code>" in html, column
+
+
+# --- search index -------------------------------------------------------------------
+
+
+def index_entries(site: Path) -> tuple[list, dict, list]:
+    units = json.loads((site / "tim-kiem/don-vi.json").read_text("utf-8"))
+    index = json.loads((site / "tim-kiem/ten.json").read_text("utf-8"))
+    shards = [json.loads(p.read_text("utf-8")) for p in sorted((site / "tim-kiem/ten").glob("*.json"))]
+    return units, index, shards
+
+
+def test_search_finds_dang_without_diacritics_and_d_for_dj(site):
+    units, index, _ = index_entries(site)
+    number, count = index["words"]["dang"]
+    shard = json.loads((site / f"tim-kiem/ten/{number}.json").read_text("utf-8"))
+    assert [entry[0] for entry in shard] == ["Đặng Thị An"] and count == 1
+    name, unit, months = shard[0]
+    assert units[unit][0] == "PTC"
+    assert [index["months"][m][0] for m in months] == ["2025-07", "2025-06", "2025-05"]
+    assert "giang bien" in [fold(u[1]).removeprefix("ubnd phuong ") for u in units]
+
+
+def test_search_index_holds_only_published_honour_names(site):
+    _, index, shards = index_entries(site)
+    names = {entry[0] for shard in shards for entry in shard}
+    assert names == set(fixture.HONOUR_NAMES)
+    everything = "".join(p.read_text("utf-8") for p in (site / "tim-kiem").rglob("*.json"))
+    for private in (fixture.WITHHELD_NAME, fixture.PRIVATE_NAME, fixture.WITHHELD_ID, "Người Phòng 1"):
+        assert private not in everything
+    for word in fold(fixture.WITHHELD_NAME).split():
+        assert word not in index["words"] or word == "thi"
+
+
+def test_honour_list_off_means_no_name_in_the_index(tmp_path):
+    settings = tmp_path / "settings.py"
+    settings.write_text((fixture.ROOT / "pelicanconf.py").read_text("utf-8")
+                        + "\nCONGKHAI_HONOUR_LIST = False\nCONGKHAI_MIN_EVALUATED = 5\n"
+                        + f"PATH = {str(fixture.ROOT / 'content')!r}\nTHEME = {str(fixture.ROOT / 'theme')!r}\n", "utf-8")
+    data = fixture.write_data(tmp_path / "data")
+    output = fixture.build(data, tmp_path / "output", "--settings", str(settings))
+    index = json.loads((output / "tim-kiem/ten.json").read_text("utf-8"))
+    assert index == {"months": [], "words": {}}
+    about = (output / "gioi-thieu-du-lieu/index.html").read_text("utf-8")
+    assert "không được công bố theo tên" in about and "dưới 5 người" in about
+    assert not (output / "thang/2025-07/xuat-sac/index.html").exists()
+
+
+def test_about_page_states_the_policy_in_force(site):
+    about = (site / "gioi-thieu-du-lieu/index.html").read_text("utf-8")
+    assert "được công bố theo tên" in about and "dưới 10 người" in about
+    assert "20,00%" in about and "Nghị định 335/2025/NĐ-CP" in about
+    english = (site / "en/gioi-thieu-du-lieu/index.html").read_text("utf-8")
+    assert "fewer than 10 people" in english and "20.00%" in english
+
+
+# --- pages citizens read -------------------------------------------------------------
+
+
+def test_month_table_names_each_unit_first_and_shows_blocks_and_totals(site):
+    html = (site / "thang/2025-06/index.html").read_text("utf-8")
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    assert re.findall(r"<th[^>]*>([^<]*)", header)[:2] == ["Đơn vị", "Mã"]
+    first_row = re.search(r"<tr><th scope=\"row\" class=\"name\"><a [^>]*>([^<]*)</a></th><td>([^<]*)</td>", html)
+    assert first_row.groups() == ("Phòng Tài chính - Kế hoạch", "PTC")
+    for block in ("Khối Chính quyền", "Khối Phường", "Khối Trường học"):
+        assert f'<th scope="rowgroup" colspan="10" class="name">{block}</th>' in html
+        assert f"Cộng {block}" in html
+    assert "HT+K" in html  # TL: three people evaluated
+
+
+def test_unit_pages_link_predecessors_successor_and_count_honour_months(site):
+    merged = (site / "don-vi/PM/index.html").read_text("utf-8")
+    assert "Tiếp nhận từ" in merged and "UBND phường Giang Biên" in merged and "UBND phường Thượng Thanh" in merged
+    old = (site / "don-vi/GB/index.html").read_text("utf-8")
+    assert "Đơn vị kế tục" in old and "UBND phường Việt Hưng mới" in old
+    assert re.search(r"Số tháng có người Hoàn thành xuất sắc nhiệm vụ</dt><dd>2</dd>", old)
+
+
+def test_honour_list_counts_per_unit_and_withholds_the_name(site):
+    html = (site / "thang/2025-07/xuat-sac/index.html").read_text("utf-8")
+    assert fixture.WITHHELD_NAME not in html and "(Không công bố tên theo đề nghị)" in html
+    assert re.search(r'id="dv-PTC"><a [^>]*>Phòng Tài chính - Kế hoạch</a> <small>\(3\)</small>', html)
+
+
+def test_search_page_works_from_any_depth_and_says_what_to_do_without_javascript(site):
+    for page in ("tim-kiem/index.html", "en/tim-kiem/index.html"):
+        html = (site / page).read_text("utf-8")
+        index = re.search(r'data-index="([^"]*)"', html).group(1)
+        assert target(site, page, index + "ten.json") == site / "tim-kiem/ten.json"
+        assert 'id="khong-js"' in html
