@@ -1,0 +1,143 @@
+"""Charts in a real Chromium: drawn after scrolling, under script-src 'self'; the trend table without JavaScript.
+
+Also which pages carry chart code at all: only those that draw a chart.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("charts")
+    data, output = root / "data", root / "site"
+    for command in (["demo", "--out", str(data), "--months", "6", "--units", "20", "--staff", "400"],
+                    ["build", "--data", str(data), "--output", str(output)]):
+        result = subprocess.run([sys.executable, "-m", "generator", *command], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+class StrictHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as a portal would, with the Content Security Policy the site must live under."""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(StrictHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_chart_code_loads_only_near_a_chart_and_draws_an_svg_after_scrolling(server, browser):
+    page = browser.new_page(viewport={"width": 412, "height": 700})
+    requests, problems = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{server}/xu-huong/", wait_until="load")
+    page.wait_for_timeout(500)
+    first_chart = page.evaluate("document.querySelector('.plot').getBoundingClientRect().top - innerHeight")
+    assert first_chart > 200, "the first chart should start below the first screen"
+    assert not any("plotly" in url for url in requests), "plotly.js loaded before any chart came near"
+    assert any(url.endswith("/theme/js/charts.js") for url in requests)
+
+    page.locator(".plot").first.scroll_into_view_if_needed()
+    page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
+    assert page.locator(".plot").first.locator(".barlayer .point").count() > 0
+    assert sum("plotly-bar-scatter.min.js" in url for url in requests) == 1
+    assert page.evaluate("Object.keys(Plotly.PlotSchema.get().traces).sort()") == ["bar", "scatter"]
+    # Charts further down stay undrawn until they come near.
+    assert page.locator(".plot").last.locator("svg").count() == 0
+    page.locator(".plot").last.scroll_into_view_if_needed()
+    page.locator(".plot").last.locator("svg.main-svg").first.wait_for(timeout=20_000)
+    assert problems == []
+    page.close()
+
+
+def test_month_and_unit_pages_draw_their_chart(server, browser, site):
+    page = browser.new_page(viewport={"width": 412, "height": 800})
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    month = sorted(p.parent.name for p in (site / "thang").glob("*/index.html"))[-1]
+    page.goto(f"{server}/thang/{month}/")
+    page.locator("#bieu-do-xep-hang").evaluate("e => e.previousElementSibling.scrollIntoView()")
+    page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
+    assert page.locator(".plot .shapelayer path").count() >= 1  # the quota line
+    unit = sorted(p.parent.name for p in (site / "don-vi").glob("*/index.html"))[0]
+    page.goto(f"{server}/don-vi/{unit}/")
+    page.locator(".plot").scroll_into_view_if_needed()
+    page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
+    assert page.locator(".plot .barlayer .point").count() > 0
+    assert problems == []
+    page.close()
+
+
+def test_without_javascript_the_trend_table_and_sentences_remain(server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 412, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/xu-huong/")
+    table = page.locator("table.trend-table")
+    assert table.is_visible()
+    assert table.locator("tbody tr").count() >= 6
+    assert page.locator(".chart-summary").first.is_visible()
+    assert "tỷ lệ XS" in page.locator(".chart-summary").first.inner_text()
+    assert page.locator("svg.main-svg").count() == 0
+    # No empty boxes where the charts would be.
+    assert page.evaluate("[...document.querySelectorAll('.plot')].every(p => p.getBoundingClientRect().height === 0)")
+    context.close()
+
+
+def test_only_pages_with_a_chart_reference_chart_code(site):
+    with_charts, without = [], []
+    for path in site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        draws = 'class="plot"' in html
+        (with_charts if draws else without).append(path.relative_to(site).as_posix())
+        references = re.search(r"charts\.js|plotly", html, re.IGNORECASE) is not None
+        assert references == draws, path
+    assert {"xu-huong/index.html"} <= set(with_charts)
+    assert any(p.startswith("don-vi/") for p in with_charts) and any(p.startswith("thang/") for p in with_charts)
+    for page in ("index.html", "du-lieu/index.html"):
+        assert page in without
+    assert any(p.startswith("ban-tin/") for p in without) and not any(p.startswith("ban-tin/") for p in with_charts)
+    assert any(p.endswith("xuat-sac/index.html") for p in without)
+    # One copy of plotly.js for the whole site.
+    assert [p.name for p in site.rglob("*plotly*")] == ["plotly-bar-scatter.min.js"]
