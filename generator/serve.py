@@ -1,0 +1,111 @@
+"""`python -m generator serve`: a preview that rebuilds and reloads the browser on every change.
+
+The site is served from the output folder on localhost (nothing else is
+contacted). Every HTML page is sent with one extra script tag, added on the
+fly and never written to disk, that listens on /__congkhai/events and
+reloads the page after each successful rebuild. Changes to data, content,
+theme or settings are watched with watchfiles; a rebuild that fails prints
+its report and leaves the last good preview in place.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+EVENTS = "/__congkhai/events"
+SCRIPT = "/__congkhai/reload.js"
+RELOAD_JS = (
+    f"new EventSource('{EVENTS}').addEventListener('reload', function () {{ location.reload(); }});\n"
+).encode()
+SCRIPT_TAG = f'<script src="{SCRIPT}"></script>'.encode()
+
+
+class Builds:
+    """The number of successful builds, and a way to wait for the next one."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def done(self) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def wait_after(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count != seen, timeout=timeout)
+            return self.count
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    builds: Builds
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
+        pass  # the terminal is for build reports
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == SCRIPT:
+            return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS)
+        if path == EVENTS:
+            return self._events()
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            page = target.read_bytes()
+            page = page.replace(b"</body>", SCRIPT_TAG + b"</body>", 1) if b"</body>" in page else page + SCRIPT_TAG
+            return self._send(200, "text/html; charset=utf-8", page)
+        return super().do_GET()
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = self.builds.count
+        try:
+            while True:
+                current = self.builds.wait_after(seen, timeout=15)
+                message = b"event: reload\ndata: \n\n" if current != seen else b": still here\n\n"
+                seen = current
+                self.wfile.write(message)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def serve(build: Callable[[], int], *, output: Path, watched: list[Path], bind: str, port: int) -> int:
+    from watchfiles import watch
+
+    builds = Builds()
+    build()
+    handler = type("Handler", (PreviewHandler,), {"builds": builds})
+    server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Xem thử ở http://{bind}:{port}/ — tự tạo lại và tải lại trang khi dữ liệu, bài viết hay giao diện thay đổi. "
+          "Dừng: Ctrl+C.")
+    try:
+        for changes in watch(*[p for p in watched if p.exists()], debounce=400):
+            names = sorted({Path(path).name for _, path in changes})
+            print(f"\nThay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''} — tạo lại trang…")
+            if build() == 0:
+                builds.done()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0

@@ -1,0 +1,136 @@
+"""Articles and the feed: placeholders filled with a month's figures, and every correction announced.
+
+Runs when every generator has its context (signal all_generators_finalized):
+the public view is known, the articles are read, nothing is written yet.
+
+* `{{ month.xs_share }}` and the other placeholders of generator.announcement
+  are filled in each article's and page's title, summary and body.
+* Links to the dashboard's pages (`{{ month.url }}`) become Pelican's own
+  intra-site links, `{filename}/thang/2026-10/`, resolved against pages the
+  dashboard registers in the shared context; Pelican then writes them
+  relative on relative-URL pages and absolute in feeds and with an absolute
+  SITEURL, like links between articles.
+* Each correction of a published month becomes an article (an announcement
+  at /dinh-chinh/YYYY-MM-N/), so the home page's list of announcements and
+  the Atom/RSS feeds of articles announce it.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+from operator import attrgetter
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.urlwrappers import Category
+from pelican.utils import SafeDatetime
+
+from generator import addresses
+from generator.announcement import PLACEHOLDER, ContentRefused, fill
+from generator.formatting import format_date, format_month
+from generator.public import CorrectionNotice, SiteView
+
+CORRECTIONS_CATEGORY = "Đính chính"
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(finalize)
+
+
+class DashboardPage:
+    """A page the dashboard writes, as Pelican's `{filename}` links look content up (by its url)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+def finalize(generators) -> None:
+    from .pages import DashboardGenerator
+
+    dashboard = next((g for g in generators if isinstance(g, DashboardGenerator)), None)
+    if dashboard is None or dashboard.site is None:
+        return
+    site: SiteView = dashboard.site
+    register_dashboard_pages(dashboard.context, site)
+    for generator in generators:
+        for content in _contents(generator):
+            fill_placeholders(content, site)
+    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles is not None and site.corrections:
+        announce_corrections(articles, site)
+
+
+def register_dashboard_pages(context: dict, site: SiteView) -> None:
+    generated = context["generated_content"]
+    for month in site.months:
+        for url in (month.url, month.honour_url, month.units_csv):
+            if url:
+                generated.setdefault(url, DashboardPage(url))
+
+
+def _contents(generator) -> list:
+    if isinstance(generator, ArticlesGenerator):
+        groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+    elif isinstance(generator, PagesGenerator):
+        groups = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+    else:
+        return []
+    return [content for group in groups for content in getattr(generator, group, [])]
+
+
+_TEXT_LINK = re.compile(r"(?<![\"'])\{filename\}/")
+
+
+def fill_placeholders(content, site: SiteView) -> None:
+    texts = {"title": getattr(content, "title", ""), "summary": getattr(content, "_summary", None) or "",
+             "body": content._content or ""}
+    if not any(PLACEHOLDER.search(text) for text in texts.values()):
+        return
+    where = f"Bài viết {content.source_path}"
+    wanted = getattr(content, "month", None) or (site.latest.month if site.latest else None)
+    month = next((m for m in site.months if m.month == str(wanted)), None)
+    if month is None:
+        raise ContentRefused(f"{where}: không có số liệu tháng {wanted} để điền vào {{{{ month.… }}}}.")
+
+    def filled(text: str) -> str:
+        # A link inside an attribute becomes an intra-site link; one in running text stays a plain path.
+        return _TEXT_LINK.sub("", fill(text, month, lambda url: "{filename}/" + url, where))
+
+    if PLACEHOLDER.search(texts["title"]):
+        content.title = filled(texts["title"])
+        content.metadata["title"] = content.title
+    if PLACEHOLDER.search(texts["summary"]):
+        content._summary = filled(texts["summary"])
+        content.metadata["summary"] = content._summary
+    content._content = filled(texts["body"])
+
+
+def announce_corrections(generator: ArticlesGenerator, site: SiteView) -> None:
+    for notice in site.corrections:
+        generator.articles.append(correction_article(notice, generator))
+    generator.articles.sort(key=attrgetter("date"), reverse=True)
+    generator.dates[:] = sorted(generator.articles, key=attrgetter("date"), reverse=generator.context["NEWEST_FIRST_ARCHIVES"])
+
+
+def correction_article(notice: CorrectionNotice, generator: ArticlesGenerator) -> Article:
+    month = format_month(notice.month, "vi", "long").lower()
+    reason = escape(notice.reason)
+    body = (
+        f"<p>Số liệu {month} đã được đính chính ngày {format_date(notice.date)}.</p>"
+        f"<p>Lý do: {reason}</p>"
+        f'<p><a href="{{filename}}/{notice.month_url}">Xem số liệu {month} sau đính chính</a> · '
+        f'<a href="{{filename}}/{addresses.corrections_page()}">Mọi lần đính chính</a></p>'
+    )
+    for url in (notice.month_url, addresses.corrections_page()):
+        generator.context["generated_content"].setdefault(url, DashboardPage(url))
+    metadata = {
+        "title": f"Đính chính số liệu {month}",
+        "date": SafeDatetime(notice.date.year, notice.date.month, notice.date.day),
+        "summary": f"<p>{reason}</p>",
+        "slug": notice.anchor,
+        "category": Category(CORRECTIONS_CATEGORY, generator.settings),
+        "url": notice.url,
+        "save_as": addresses.save_as(notice.url),
+    }
+    return Article(body, metadata=metadata, settings=generator.settings, source_path=None, context=generator.context)
