@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import report
+from . import report, timings
 from .config import read_settings_file
 from .pipeline import DataFolder, prepare
 
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-url", help="absolute address of the site, e.g. https://portal.example.vn/cong-khai (default: relative links)")
     build.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="Pelican settings file (default: pelicanconf.py)")
     _correction_argument(build)
+    build.add_argument("--timings", type=Path, metavar="FILE",
+                       help="write the seconds of each build stage (ingest+validate, aggregate, pages, leak check, store+swap) "
+                            "to FILE as JSON, for bench/")
     build.add_argument("--pdf", action="store_true",
                        help="also print each month's brief to ban-tin/YYYY-MM/ban-tin.pdf with headless Chromium (skipped without it)")
 
@@ -174,7 +177,8 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     recorded: list = []
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
     try:
-        leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
+        with timings.stage(timings.LEAK_CHECK):
+            leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
     except LeakFound as leak:
         print(f"{leak.render()}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
@@ -183,6 +187,8 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         print(f"{refusal}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
+    if getattr(args, "timings", None):
+        timings.write(args.timings, total=seconds, files=count)
     _print_store_changes(loaded, recorded, args.data, record)
     index = output.resolve() / "index.html"
     print(f"Đã tạo {count} tệp trong {seconds:.1f} giây: {index}")

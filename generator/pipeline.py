@@ -12,12 +12,12 @@ store is written only once the site has been built (see `Loaded.store`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate, progress
+from . import aggregate, progress, timings
 from .checks import check_figures
 from .config import Policy
 from .ingest.exports import empty_people, read_person_file
@@ -66,13 +66,18 @@ class DataFolder:
 
 @dataclass(frozen=True)
 class Loaded:
-    data: ValidatedData  # what this run read and validated (with file and row of each row)
+    data: ValidatedData | None  # what this run read and validated (with file and row of each row); see `without_rows`
     withheld: frozenset[str]
     problems: Problems
     store: Store
-    intake: Intake
+    inputs: InputFiles
     update: Update  # what this run adds to the store: `store.commit(update)` once the site is built
     all_months: ValidatedData  # every month the site shows: the store's, with this run's on top
+
+    def without_rows(self) -> Loaded:
+        """The same, without this run's validated rows: past validation a build needs only
+        `all_months`, and at city scale the rows with their file and row numbers hold ~0.7 GB."""
+        return replace(self, data=None)
 
 
 def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> Loaded:
@@ -86,9 +91,11 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
         problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
                        file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
     data = validate(intake.people, intake.history, registry, policy, problems)
-    update = store.compare(data.people, data.history, intake.read, registry=registry, correction=correction, problems=problems)
+    inputs = intake.files
+    del intake  # the raw rows: at city scale a copy of every row that nothing reads again
+    update = store.compare(data.people, data.history, inputs.read, registry=registry, correction=correction, problems=problems)
     people, history = store.complete(update, registry, problems)
-    return Loaded(data, withheld, problems, store, intake, update, ValidatedData(people, history, registry))
+    return Loaded(data, withheld, problems, store, inputs, update, ValidatedData(people, history, registry))
 
 
 def site_view(folder: DataFolder, settings: Mapping, correction: str | None = None) -> tuple[SiteView | None, Problems]:
@@ -101,26 +108,28 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
             with_view: bool = True) -> tuple[SiteView | None, Loaded]:
     """The public view (None if the data has errors, or not `with_view`), and everything the run read to make it."""
     policy = Policy.from_settings(settings)
-    loaded = load(folder, policy, correction)
+    with timings.stage(timings.INGEST):
+        loaded = load(folder, policy, correction).without_rows()
     if loaded.problems.has_errors:
         return None, loaded
     data = loaded.all_months
-    units = aggregate.unit_months(data.people, data.history)
-    check_figures(units, data.registry, policy, loaded.problems, months=loaded.update.fresh_months)
-    if not with_view:  # validation only
-        return None, loaded
-    figures = aggregate.rollup(units, data.registry)
-    view = build_site_view(
-        figures,
-        units,
-        honour_rows(data.people, loaded.withheld),
-        data.registry,
-        policy,
-        organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
-        demo=folder.is_demo,
-    )
-    corrections = loaded.store.corrections() + loaded.update.corrections()
-    view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+    with timings.stage(timings.AGGREGATE):
+        units = aggregate.unit_months(data.people, data.history)
+        check_figures(units, data.registry, policy, loaded.problems, months=loaded.update.fresh_months)
+        if not with_view:  # validation only
+            return None, loaded
+        figures = aggregate.rollup(units, data.registry)
+        view = build_site_view(
+            figures,
+            units,
+            honour_rows(data.people, loaded.withheld),
+            data.registry,
+            policy,
+            organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
+            demo=folder.is_demo,
+        )
+        corrections = loaded.store.corrections() + loaded.update.corrections()
+        view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
     return view, loaded
 
 
@@ -128,13 +137,20 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
 
 
 @dataclass(frozen=True)
+class InputFiles:
+    """Which input files a run read, and which it skipped."""
+
+    read: tuple[ExportFile, ...]
+    skipped: tuple[ExportFile, ...]  # their rows are in the store already
+
+
+@dataclass(frozen=True)
 class Intake:
-    """The rows read this run, and which input files were read or skipped."""
+    """The rows read this run, and from which files."""
 
     people: pd.DataFrame
     history: pd.DataFrame
-    read: tuple[ExportFile, ...]
-    skipped: tuple[ExportFile, ...]  # their rows are in the store already
+    files: InputFiles
 
 
 def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems) -> Intake:
@@ -154,7 +170,7 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
         people = pd.concat([people, more_people], ignore_index=True)
         history = pd.concat([history, more_history], ignore_index=True)
     read = [f for f in files if f in new or f in siblings]
-    return Intake(people, history, tuple(read), tuple(f for f in files if f not in read))
+    return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)))
 
 
 def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:

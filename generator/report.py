@@ -99,8 +99,8 @@ class Summary:
         units = set(data.people["unit_code"].dropna()) | set(data.history["unit_code"].dropna())
         return cls(
             str(data_folder),
-            tuple(f.name for f in loaded.intake.read),
-            tuple(f.name for f in loaded.intake.skipped),
+            tuple(f.name for f in loaded.inputs.read),
+            tuple(f.name for f in loaded.inputs.skipped),
             tuple(sorted(lines, key=lambda m: m.month)),
             len(units),
         )

@@ -34,15 +34,15 @@ def commit(data_dir, correction: str | None = None):
 def test_a_built_month_is_stored_once_and_not_read_again(data_dir):
     data_dir.export_csv("2024-10.csv", month_rows("10/2024"))
     _, first = commit(data_dir)
-    assert [f.name for f in first.intake.read] == ["exports/2024-10.csv"]
+    assert [f.name for f in first.inputs.read] == ["exports/2024-10.csv"]
     manifest = json.loads((data_dir.root / "store/manifest.json").read_text("utf-8"))
     assert list(manifest["months"]) == ["2024-10"]
     assert (data_dir.root / "store" / manifest["months"]["2024-10"][0]["file"]).is_file()
 
     data_dir.export_csv("2024-11.csv", month_rows("11/2024", xs=3))
     _, second = commit(data_dir)
-    assert [f.name for f in second.intake.read] == ["exports/2024-11.csv"]
-    assert [f.name for f in second.intake.skipped] == ["exports/2024-10.csv"]
+    assert [f.name for f in second.inputs.read] == ["exports/2024-11.csv"]
+    assert [f.name for f in second.inputs.skipped] == ["exports/2024-10.csv"]
     assert [(m.month, m.status) for m in second.update.months] == [("2024-11", "new")]
     assert sorted(second.all_months.people["month"].unique()) == ["2024-10", "2024-11"]
 
@@ -190,8 +190,8 @@ def test_a_month_in_several_files_is_compared_whole_when_one_of_them_changes(dat
     commit(data_dir)
     data_dir.export_csv("THGB 2024-10.csv", month_rows("10/2024", unit="THGB", first_id=100, xs=4))
     view, loaded = prepare(DataFolder(data_dir.root), {})
-    assert sorted(f.name for f in loaded.intake.read) == ["exports/PTC 2024-10.csv", "exports/THGB 2024-10.csv"]
-    assert [f.name for f in loaded.intake.skipped] == ["exports/2024-11.csv"]
+    assert sorted(f.name for f in loaded.inputs.read) == ["exports/PTC 2024-10.csv", "exports/THGB 2024-10.csv"]
+    assert [f.name for f in loaded.inputs.skipped] == ["exports/2024-11.csv"]
     (problem,) = loaded.problems.of("month-changed")
     assert "THGB Trường Tiểu học Giang Biên: XS 2 → 4, T 10 → 8" in problem.message
     assert "PTC Phòng" not in problem.message

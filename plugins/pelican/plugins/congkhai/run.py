@@ -19,6 +19,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from generator import timings
 from generator.public import SiteView
 
 
@@ -48,15 +49,18 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     try:
         settings = pelican_settings(settings_file, staging, site, site_url)
         logging.getLogger("pelican").setLevel(logging.WARNING)
-        Pelican(settings).run()
+        with timings.stage(timings.PAGES):
+            Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
         if check is not None:  # the leak check: raises if the new site holds a private value
-            check(staging)
+            with timings.stage(timings.LEAK_CHECK):
+                check(staging)
         # Checks that can still refuse the new site go above this line: once
         # `before_swap` has run, the build's months are recorded in the store.
-        if before_swap is not None:
-            before_swap()
-        _swap(staging, output)
+        with timings.stage(timings.SWAP):
+            if before_swap is not None:
+                before_swap()
+            _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
