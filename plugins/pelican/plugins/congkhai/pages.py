@@ -10,7 +10,7 @@ from generator.charts import PageCharts
 from generator.public import SiteView
 from generator.trends import TrendSettings, build_briefs, build_trends
 
-from . import languages, syndication
+from . import languages, parallel, syndication
 from .settings import site_view_from_settings
 
 
@@ -27,17 +27,19 @@ class DashboardGenerator(Generator):
     def generate_output(self, writer):
         self.writer = writer
         self.written = progress.Counter("Số trang đã ghi")
-        self.write_corrections_page()
-        self.write_embed_page()
-        self.write_month_pages()
-        self.write_unit_pages()
-        self.write_open_data()
-        self.write_trends()
-        self.write_briefs()
-        self.write_archive()
-        self.write_units_index()
-        self.write_search()
-        self.write_content_in_english()
+        # The unit pages (a city's 4,000) are written on the second core, everything else here.
+        with parallel.beside(self.write_unit_pages) as unit_pages:
+            self.write_corrections_page()
+            self.write_embed_page()
+            self.write_month_pages()
+            self.write_open_data()
+            self.write_trends()
+            self.write_briefs()
+            self.write_archive()
+            self.write_units_index()
+            self.write_search()
+            self.write_content_in_english()
+        self.pages_written += unit_pages
         self.write_month_feeds()
         self.write_sitemap()  # last: it lists every page written before it
         self.written.stop()
@@ -68,9 +70,14 @@ class DashboardGenerator(Generator):
             if month.honour is not None:
                 self.write_page(month.honour_url, "honour", month=month)
 
-    def write_unit_pages(self) -> None:
+    def write_unit_pages(self) -> list[str]:
+        """Every unit's page; returns their addresses (this may run in another process)."""
+        before = len(self.pages_written)
         for unit in self.site.units:
             self.write_page(unit.unit.url, "unit", unit=unit)
+        written = self.pages_written[before:]
+        del self.pages_written[before:]  # the caller adds them, from whichever process wrote them
+        return written
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""

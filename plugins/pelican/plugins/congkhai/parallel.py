@@ -1,0 +1,63 @@
+"""Writing pages on two cores: one section of the site in a forked process while the parent writes the rest.
+
+Rendering is pure Python, so threads would not help; a forked child shares
+the public view and the Jinja environment with the parent for free (no
+pickling of a city's view). Output does not depend on which process wrote a
+file, so the site stays byte-identical.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+class WorkerFailed(RuntimeError):
+    """The forked writer stopped with an error (its traceback went to standard error)."""
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+@contextmanager
+def beside(write: Callable[[], list[str]]) -> Iterator[list[str]]:
+    """Run `write` in a forked process while the block runs.
+
+    `write` returns the addresses of the pages it wrote (for the sitemap);
+    they are in the yielded list once the block has ended. If the block or
+    the worker fails, the other is waited for and the error raised.
+    """
+    written: list[str] = []
+    if not available():
+        written.extend(write())
+        yield written
+        return
+    read_end, write_end = os.pipe()
+    sys.stdout.flush(), sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns into the parent's code
+        os.close(read_end)
+        status = 0
+        try:
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                json.dump(write(), pipe)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stdout.flush(), sys.stderr.flush()
+            os._exit(status)
+    os.close(write_end)
+    try:
+        yield written
+    finally:
+        with os.fdopen(read_end, encoding="utf-8") as pipe:
+            reported = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not reported:
+        raise WorkerFailed("Lỗi khi ghi trang trong tiến trình phụ (xem thông báo ở trên).")
+    written.extend(json.loads(reported))
