@@ -29,6 +29,7 @@ help:
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
 	@echo "make publish  build with publishconf.py (absolute URLs, feeds) and write dist/congkhai-DATE.zip"
 	@echo "make clean    remove $(OUTPUT)/"
+	@echo "make bench    time district and city builds against bare pandas and bare Pelican (minutes; prints a table)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +54,9 @@ test: $(VENV)/.installed | $(PLOTLY_BUNDLE) $(CHROMIUM)
 
 clean:
 	rm -rf $(OUTPUT)
+
+bench: $(VENV)/.installed | $(PLOTLY_BUNDLE)
+	$(PY) bench/scale.py
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

@@ -13,8 +13,12 @@ Files, under `tim-kiem/`:
     don-vi.json    every published unit: [code, name, block, address]
     ten.json       {"months": [[YYYY-MM, honour list address], ...],
                     "words": {folded word: [shard number, entries]}}
-    ten/N.json     the honour entries whose name has one given word:
-                   [name, unit number in don-vi.json, [month number, ...]]
+    ten/N.json     the honour entries whose name has one given word, one per line:
+                   [unit number in don-vi.json, [month number, ...], name]
+
+The name ends its entry, and each entry its line: the leak check reads a
+number standing after a name in the same record as that person's (a
+namesake's score), so nothing may follow a name but the end of its record.
 
 A name is split into words and filed under each word, so a search loads
 only the shard of its rarest word (a few KB even for a city), never all
@@ -53,6 +57,10 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _one_entry_per_line(entries: list) -> bytes:
+    return b"[\n" + b",\n".join(_dumps(entry) for entry in entries) + b"\n]\n"
+
+
 def files(site: SiteView) -> list[tuple[str, bytes]]:
     """(path, content) of every file of the index, in a stable order."""
     units = [u.unit for u in site.units]
@@ -72,7 +80,7 @@ def files(site: SiteView) -> list[tuple[str, bytes]]:
     # Within a shard, names in the honour list's order (given name first, Vietnamese alphabet).
     for (name, code), months in sorted(entries.items(), key=lambda item: (vietnamese_name_key(item[0][0]), item[0])):
         for word in dict.fromkeys(words(name)):
-            shards[word].append([name, unit_number[code], months])
+            shards[word].append([unit_number[code], months, name])
     ordered = sorted(shards)
     index = {
         "months": [[m.month, addresses.honour_page(m.month)] for m in honour_months],
@@ -82,5 +90,5 @@ def files(site: SiteView) -> list[tuple[str, bytes]]:
         (UNITS_FILE, _dumps([[u.code, u.name, u.block, u.url] for u in units])),
         (NAMES_FILE, _dumps(index)),
     ]
-    result += [(name_shard(number), _dumps(shards[word])) for number, word in enumerate(ordered)]
+    result += [(name_shard(number), _one_entry_per_line(shards[word])) for number, word in enumerate(ordered)]
     return result

@@ -297,8 +297,8 @@ def test_search_finds_dang_without_diacritics_and_d_for_dj(site):
     units, index, _ = index_entries(site)
     number, count = index["words"]["dang"]
     shard = json.loads((site / f"tim-kiem/ten/{number}.json").read_text("utf-8"))
-    assert [entry[0] for entry in shard] == ["Đặng Thị An"] and count == 1
-    name, unit, months = shard[0]
+    assert [entry[2] for entry in shard] == ["Đặng Thị An"] and count == 1
+    unit, months, name = shard[0]
     assert units[unit][0] == "PTC"
     assert [index["months"][m][0] for m in months] == ["2025-07", "2025-06", "2025-05"]
     assert "giang bien" in [fold(u[1]).removeprefix("ubnd phuong ") for u in units]
@@ -306,13 +306,22 @@ def test_search_finds_dang_without_diacritics_and_d_for_dj(site):
 
 def test_search_index_holds_only_published_honour_names(site):
     _, index, shards = index_entries(site)
-    names = {entry[0] for shard in shards for entry in shard}
+    names = {entry[2] for shard in shards for entry in shard}
     assert names == set(fixture.HONOUR_NAMES)
     everything = "".join(p.read_text("utf-8") for p in (site / "tim-kiem").rglob("*.json"))
     for private in (fixture.WITHHELD_NAME, fixture.PRIVATE_NAME, fixture.WITHHELD_ID, "Người Phòng 1"):
         assert private not in everything
     for word in fold(fixture.WITHHELD_NAME).split():
         assert word not in index["words"] or word == "thi"
+
+
+def test_nothing_follows_a_name_in_its_search_record(site):
+    """The leak check takes a number after a name, in the same record, as that person's
+    score; an index that put the unit's number there refused a 37-month district build."""
+    for shard in sorted((site / "tim-kiem/ten").glob("*.json")):
+        for line in shard.read_text("utf-8").splitlines()[1:-1]:
+            unit, months, name = json.loads(line.rstrip(","))
+            assert line.rstrip(",").endswith(json.dumps(name, ensure_ascii=False) + "]")
 
 
 def test_honour_list_off_means_no_name_in_the_index(tmp_path):

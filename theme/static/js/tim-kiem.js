@@ -79,8 +79,8 @@
         var names = [];
         shards.forEach(function (shard) {
           shard.forEach(function (entry) {
-            var key = entry[0] + "\u0000" + entry[1];
-            if (seen[key] || !matches(fold(entry[0]), words, true)) return;
+            var key = entry[2] + "\u0000" + entry[0];  // entry: [unit number, [month numbers], name]
+            if (seen[key] || !matches(fold(entry[2]), words, true)) return;
             seen[key] = true;
             names.push(entry);
           });
@@ -105,19 +105,19 @@
     nameList.textContent = "";
     nameList.parentNode.hidden = !found.length;
     found.slice(0, MOST_SHOWN).forEach(function (entry) {
-      var unit = units[entry[1]];
+      var unit = units[entry[0]];
       var item = element("li");
-      item.appendChild(element("b", entry[0]));
+      item.appendChild(element("b", entry[2]));
       item.appendChild(document.createTextNode(", "));
       item.appendChild(element("a", unit[1], unit[3]));
       var list = element("span");
       list.className = "on-list";
-      entry[2].slice(0, MONTHS_SHOWN).forEach(function (number, i) {
+      entry[1].slice(0, MONTHS_SHOWN).forEach(function (number, i) {
         var month = index.months[number];
         list.appendChild(document.createTextNode(i ? ", " : ": "));
         list.appendChild(element("a", monthNames[months.indexOf(month[0])] || month[0], month[1] + "#dv-" + unit[0]));
       });
-      if (entry[2].length > MONTHS_SHOWN) list.appendChild(document.createTextNode(", …"));
+      if (entry[1].length > MONTHS_SHOWN) list.appendChild(document.createTextNode(", …"));
       item.appendChild(list);
       nameList.appendChild(item);
     });
