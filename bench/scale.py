@@ -190,7 +190,7 @@ def report(results: list[dict]) -> bool:
     width = 34
 
     def line(label: str, values: list[str]) -> None:
-        print(f"{label:{width}}" + "".join(f"{v:>16}" for v in values))
+        print(f"{label:{width}}" + "".join(f"{v:>22}" for v in values))
 
     line("", names)
     line("units / staff / months", [f"{r['set'].units:,} / {r['set'].staff:,} / {r['set'].months}" for r in results])
@@ -204,7 +204,7 @@ def report(results: list[dict]) -> bool:
     line("yardstick: bare pandas read s", [f"{r['read'].seconds:.1f}" for r in results])
     line("yardstick: bare Pelican s", [f"{r['pelican'].seconds:.1f}" for r in results])
     print()
-    print(f"{'target':{width}}" + "".join(f"{n:>16}" for n in names))
+    print(f"{'target':{width}}" + "".join(f"{n:>22}" for n in names))
 
     def target(label: str, values: list[float], limit: float, unit: str = "×") -> None:
         nonlocal met
@@ -213,7 +213,7 @@ def report(results: list[dict]) -> bool:
             ok = value <= limit
             met &= ok
             cells.append(f"{value:.2f}{unit} {'ok' if ok else 'MISS'}")
-        print(f"{label:{width}}" + "".join(f"{c:>16}" for c in cells))
+        print(f"{label:{width}}" + "".join(f"{c:>22}" for c in cells))
 
     target(f"ingest+validate / bare read ≤ {INGEST_OVER_READ}", [r["stages"]["seconds"]["ingest+validate"] / r["read"].seconds for r in results], INGEST_OVER_READ)
     target(f"build / (read + Pelican) ≤ {BUILD_OVER_YARDSTICKS}",
@@ -226,7 +226,7 @@ def report(results: list[dict]) -> bool:
                                           (f"city peak memory ≤ {CITY_PEAK_MB:.0f} MB", c["full"].peak_mb, CITY_PEAK_MB, " MB")):
             ok = value <= limit
             met &= ok
-            print(f"{label:{width}}{f'{value:,.0f}{unit} ' + ('ok' if ok else 'MISS'):>16}")
+            print(f"{label:{width}}{f'{value:,.0f}{unit} ' + ('ok' if ok else 'MISS'):>22}")
     print(f"\n{os.cpu_count()} CPUs; wall clock; each build a fresh `python -m generator build` process.")
     return met
 

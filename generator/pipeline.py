@@ -127,10 +127,21 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
             policy,
             organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
             demo=folder.is_demo,
+            units_per_page=_units_per_page(settings),
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
     return view, loaded
+
+
+def _units_per_page(settings: Mapping) -> int | None:
+    """CONGKHAI_UNITS_PER_PAGE: a month of more units is split by block (None: never)."""
+    value = settings.get("CONGKHAI_UNITS_PER_PAGE")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("CONGKHAI_UNITS_PER_PAGE must be a whole number of at least 1, or None")
+    return value
 
 
 # --- reading only what the store does not hold ------------------------------------
@@ -163,7 +174,7 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
     files = scan_inputs(folder.root, folder.exports, folder.history)
     new = [f for f in files if not store.knows(f)]
     people, history = _read_files(new, scale, problems)
-    touched = set(people["month"].dropna()) | set(history["month"].dropna())
+    touched = set(people["month"].dropna().unique()) | set(history["month"].dropna().unique())
     siblings = [f for f in files if f not in new and store.months_of(f) & touched]
     if siblings:
         more_people, more_history = _read_files(siblings, scale, problems)

@@ -439,7 +439,7 @@ def _months_by_file(people: pd.DataFrame, history: pd.DataFrame) -> dict[str, se
 
 
 def _check_units_known(month: str, rows: pd.DataFrame, registry: Registry, problems: Problems) -> None:
-    for code in sorted(set(rows["unit_code"].dropna()) - set(registry.units)):
+    for code in sorted(set(rows["unit_code"].dropna().unique()) - set(registry.units)):
         problems.error("store-unit-unknown",
                        f"Tháng {month} trong kho dữ liệu có đơn vị mã {code}, nhưng units.csv không còn mã này.",
                        file="units.csv", value=code,
