@@ -60,6 +60,9 @@ CONGKHAI_QUOTA_SHARE = "0.20"
 CONGKHAI_QUOTA_BASE = "T+XS"
 CONGKHAI_QUOTA_NAME = "Nghị định 335/2025/NĐ-CP"
 CONGKHAI_COVERAGE_FLOOR = "0.95"
+# A month of more units than this is split by block: its page and its honour list show one
+# line per block, each block's units and names on a page of their own (None: never split).
+CONGKHAI_UNITS_PER_PAGE = 300
 
 # --- congkhai: the leaders' view (trends page and the monthly brief) ---
 # Lương cơ sở in force from each month (Nghị định 38/2019, 24/2023, 73/2024).

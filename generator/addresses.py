@@ -4,6 +4,10 @@ One place for every path, so pages, downloads, feeds and tests agree.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .text import fold
+
 
 def month_page(month: str) -> str:
     return f"thang/{month}/"
@@ -11,6 +15,36 @@ def month_page(month: str) -> str:
 
 def honour_page(month: str) -> str:
     return f"thang/{month}/xuat-sac/"
+
+
+def month_block_page(month: str, slug: str) -> str:
+    """One block's units of a month too large for one page (see `block_slugs`)."""
+    return f"thang/{month}/khoi/{slug}/"
+
+
+def honour_block_page(month: str, slug: str) -> str:
+    """One block's part of a month's honour list too large for one page."""
+    return f"thang/{month}/xuat-sac/khoi/{slug}/"
+
+
+def block_slugs(blocks: Iterable[str]) -> dict[str, str]:
+    """Each block's part of an address: its folded name with hyphens ("Khối Trường học" ->
+    "khoi-truong-hoc"). Given every block in one stable order (the registry's), so a block
+    keeps its address from month to month; a later block that folds to a slug already
+    taken gets "-2", "-3" ..., and a name with no letter or digit "khoi"."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for block in blocks:
+        if block in slugs:
+            continue
+        base = "-".join(fold(block).split()) or "khoi"
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        slugs[block] = slug
+        taken.add(slug)
+    return slugs
 
 
 def unit_page(code: str) -> str:

@@ -31,6 +31,9 @@ from .validate import ValidatedData, validate
 from .withheld import read_withheld
 
 DEMO_MARKER = "DEMO"
+# A month of more units has a page per block (its month page and honour list would exceed
+# 50 KB gzipped at about 400 units); CONGKHAI_UNITS_PER_PAGE changes it.
+UNITS_PER_PAGE = 300
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
 
 def _units_per_page(settings: Mapping) -> int | None:
     """CONGKHAI_UNITS_PER_PAGE: a month of more units is split by block (None: never)."""
-    value = settings.get("CONGKHAI_UNITS_PER_PAGE")
+    value = settings.get("CONGKHAI_UNITS_PER_PAGE", UNITS_PER_PAGE)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:

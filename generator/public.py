@@ -105,6 +105,7 @@ class BlockTable:
     block: str
     rows: tuple[UnitRow, ...]
     subtotal: Figures
+    url: str | None = None  # its own page, where the month is split by block (MonthView.split)
 
 
 @dataclass(**PUBLIC)
@@ -128,6 +129,7 @@ class HonourUnit:
 class HonourBlock:
     block: str
     units: tuple[HonourUnit, ...]
+    url: str | None = None  # its own page, where the month is split by block (MonthView.split)
 
     @property
     def count(self) -> int:
@@ -171,6 +173,9 @@ class MonthView:
     url: str
     honour_url: str | None
     corrections: tuple[CorrectionNotice, ...] = ()  # oldest first
+    # More units than one page may hold (CONGKHAI_UNITS_PER_PAGE): the month's page and its
+    # honour list show one line per block, and each block has pages of its own (the blocks' url).
+    split: bool = False
 
     @property
     def rows(self) -> tuple[UnitRow, ...]:
@@ -204,20 +209,20 @@ class MonthView:
     def honour_count(self) -> int:
         return sum(b.count for b in self.honour) if self.honour else 0
 
+    def honour_block(self, block: str) -> HonourBlock | None:
+        """A block's part of the honour list (None where nobody of it is on the list)."""
+        return next((b for b in self.honour or () if b.block == block), None)
+
 
 @dataclass(**PUBLIC)
 class UnitMonth:
     month: str
     figures: Figures
     honour_count: int | None  # None where the month has no honour list
-
-    @property
-    def url(self) -> str:
-        return addresses.month_page(self.month)
-
-    @property
-    def honour_url(self) -> str:
-        return addresses.honour_page(self.month)
+    # The pages holding the unit's row and its honour-list section (#dv-CODE): the month's,
+    # or its block's where the month is split.
+    url: str
+    honour_url: str
 
 
 @dataclass(**PUBLIC)
@@ -344,8 +349,11 @@ def build_site_view(
     *,
     organisation: str,
     demo: bool,
+    units_per_page: int | None = None,
 ) -> SiteView:
-    """Assemble the site's public objects from the rolled-up figures and the honour rows."""
+    """Assemble the site's public objects from the rolled-up figures and the honour rows.
+
+    A month of more than `units_per_page` units (None: no limit) is split by block."""
     by_period = {
         key: group for key, group in figures.groupby(["period_kind", "period"], sort=True)
     }
@@ -353,6 +361,7 @@ def build_site_view(
     sources = unit_months.groupby("month")["source"].first().to_dict()
     honour_by_month = _honour_by_month(honour, registry) if policy.honour_list else {}
     block_order = _block_order(registry)
+    slugs = addresses.block_slugs(block_order)
 
     month_views = []
     for position, month in enumerate(months):
@@ -368,6 +377,8 @@ def build_site_view(
                 honour=None if from_summaries or not policy.honour_list else honour_by_month.get(month, ()),
             )
         )
+        if units_per_page is not None and len(month_views[-1].rows) > units_per_page:
+            month_views[-1] = split_by_block(month_views[-1], slugs)
     unit_views = _unit_views(figures, registry, policy, month_views)
     years = tuple(
         YearView(
@@ -391,6 +402,20 @@ def with_corrections(site: SiteView, corrections: list[CorrectionNotice]) -> Sit
     months = tuple(replace(m, corrections=tuple(by_month.get(m.month, ()))) for m in site.months)
     newest_first = tuple(sorted(corrections, key=lambda c: (c.date, c.month, c.number), reverse=True))
     return replace(site, months=months, corrections=newest_first)
+
+
+def split_by_block(month: MonthView, slugs: dict[str, str]) -> MonthView:
+    """The month with a page of its own for each block of its table and of its honour list."""
+    blocks = tuple(replace(b, url=addresses.month_block_page(month.month, slugs[b.block])) for b in month.blocks)
+    honour = None if month.honour is None else tuple(
+        replace(b, url=addresses.honour_block_page(month.month, slugs[b.block])) for b in month.honour
+    )
+    return replace(month, blocks=blocks, honour=honour, split=True)
+
+
+def block_month(month: MonthView, block: BlockTable) -> MonthView:
+    """The month as one block of it: what a block's page ranks in its chart."""
+    return replace(month, blocks=(block,), levels=())
 
 
 def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None) -> tuple[GroupRow, ...]:
@@ -471,6 +496,11 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
         for block in view.honour for hu in block.units
     }
     has_honour = {view.month: view.honour is not None for view in month_views}
+    # Where the month is split, a unit's row and honour section are on its block's pages.
+    table_pages = {(view.month, row.unit.code): block.url for view in month_views if view.split
+                   for block in view.blocks for row in block.rows}
+    honour_pages = {(view.month, hu.unit.code): block.url for view in month_views if view.split and view.honour
+                    for block in view.honour for hu in block.units}
     published = set(units["key"])
     records = _records(units.sort_values(["key", "period"], ascending=[True, False], kind="stable"))
     views = []
@@ -481,6 +511,8 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
             UnitMonth(
                 r["period"], make_figures(r, policy),
                 honour_counts.get((r["period"], code), 0) if has_honour.get(r["period"]) else None,
+                url=table_pages.get((r["period"], code)) or addresses.month_page(r["period"]),
+                honour_url=honour_pages.get((r["period"], code)) or addresses.honour_page(r["period"]),
             )
             for r in rows
         )

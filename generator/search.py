@@ -12,6 +12,8 @@ Files, under `tim-kiem/`:
 
     don-vi.json    every published unit: [code, name, block, address]
     ten.json       {"months": [[YYYY-MM, honour list address], ...],
+                    a month split by block (MonthView.split) with a third item,
+                    {block: the address of its part of the honour list},
                     "words": {folded word: [shard number, entries]}}
     ten/N.json     the honour entries whose name has one given word, one per line:
                    [unit number in don-vi.json, [month number, ...], name]
@@ -32,7 +34,7 @@ from collections import defaultdict
 
 from . import addresses
 from .names import vietnamese_name_key
-from .public import SiteView
+from .public import MonthView, SiteView
 from .text import fold
 
 FOLDER = "tim-kiem/"
@@ -61,6 +63,15 @@ def _one_entry_per_line(entries: list) -> bytes:
     return b"[\n" + b",\n".join(_dumps(entry) for entry in entries) + b"\n]\n"
 
 
+def _month_entry(month: MonthView) -> list:
+    """[YYYY-MM, honour list address], and where the list is split by block the address of each
+    block's part: a unit's section (#dv-CODE) is on its block's page (its block: don-vi.json)."""
+    entry = [month.month, addresses.honour_page(month.month)]
+    if month.split:
+        entry.append({block.block: block.url for block in month.honour})
+    return entry
+
+
 def files(site: SiteView) -> list[tuple[str, bytes]]:
     """(path, content) of every file of the index, in a stable order."""
     units = [u.unit for u in site.units]
@@ -83,7 +94,7 @@ def files(site: SiteView) -> list[tuple[str, bytes]]:
             shards[word].append([unit_number[code], months, name])
     ordered = sorted(shards)
     index = {
-        "months": [[m.month, addresses.honour_page(m.month)] for m in honour_months],
+        "months": [_month_entry(m) for m in honour_months],
         "words": {word: [number, len(shards[word])] for number, word in enumerate(ordered)},
     }
     result = [

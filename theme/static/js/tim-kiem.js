@@ -115,7 +115,9 @@
       entry[1].slice(0, MONTHS_SHOWN).forEach(function (number, i) {
         var month = index.months[number];
         list.appendChild(document.createTextNode(i ? ", " : ": "));
-        list.appendChild(element("a", monthNames[months.indexOf(month[0])] || month[0], month[1] + "#dv-" + unit[0]));
+        // month: [YYYY-MM, honour list address, {block: its page}] (the third where split by block)
+        var page = (month[2] && month[2][unit[2]]) || month[1];
+        list.appendChild(element("a", monthNames[months.indexOf(month[0])] || month[0], page + "#dv-" + unit[0]));
       });
       if (entry[1].length > MONTHS_SHOWN) list.appendChild(document.createTextNode(", …"));
       item.appendChild(list);

@@ -7,7 +7,7 @@ from pelican.generators import Generator
 
 from generator import addresses, opendata, progress, search
 from generator.charts import PageCharts
-from generator.public import SiteView
+from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
 
 from . import languages, parallel, syndication
@@ -69,6 +69,17 @@ class DashboardGenerator(Generator):
             self.write_page(month.url, "month", month=month)
             if month.honour is not None:
                 self.write_page(month.honour_url, "honour", month=month)
+            if month.split:
+                self.write_block_pages(month)
+
+    def write_block_pages(self, month: MonthView) -> None:
+        """A split month's blocks, each on pages of its own: its units' table (ranked in its own
+        chart) and its part of the honour list."""
+        for block in month.blocks:
+            self.write_page(block.url, "month_block", month=month, block=block, ranked=block_month(month, block),
+                            honour_block=month.honour_block(block.block))
+        for block in month.honour or ():
+            self.write_page(block.url, "honour_block", month=month, block=block)
 
     def write_unit_pages(self) -> list[str]:
         """Every unit's page; returns their addresses (this may run in another process)."""
