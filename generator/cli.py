@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import report, timings
+from . import memory, report, timings
 from .config import read_settings_file
 from .pipeline import DataFolder, prepare
 
@@ -16,6 +16,7 @@ DEFAULT_SETTINGS = ROOT / "pelicanconf.py"
 
 
 def main(argv: list[str] | None = None) -> int:
+    memory.return_large_blocks_to_the_system()
     parser = argparse.ArgumentParser(prog="python -m generator", description="congkhai: trang công khai kết quả xếp loại hằng tháng.")
     commands = parser.add_subparsers(dest="command", required=True)
 

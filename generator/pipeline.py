@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ import pandas as pd
 from . import aggregate, progress, timings
 from .checks import check_figures
 from .config import Policy
+from .ingest import batch
 from .ingest.exports import empty_people, read_person_file
 from .ingest.history import empty_history, read_history_file
 from .problems import Problems
@@ -188,13 +190,17 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
 
 
 def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+    processes = batch.workers(files, lambda file: file.path.stat().st_size)
+    frames = batch.read_each(files, partial(_read_input, scale=scale), problems, processes)
     people, history = [], []
-    for file in progress.track(files, "Đọc tệp xuất", total=len(files)):
-        if file.kind == PEOPLE:
-            people.append(read_person_file(file.path, file.name, scale, problems))
-        else:
-            history.append(read_history_file(file.path, file.name, problems))
-    people = [f for f in people if f is not None and len(f)]
-    history = [f for f in history if f is not None and len(f)]
+    for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
+        if frame is not None and len(frame):
+            (people if file.kind == PEOPLE else history).append(frame)
     return (pd.concat(people, ignore_index=True) if people else empty_people(),
             pd.concat(history, ignore_index=True) if history else empty_history())
+
+
+def _read_input(file: ExportFile, problems: Problems, scale: RatingScale) -> pd.DataFrame | None:
+    if file.kind == PEOPLE:
+        return read_person_file(file.path, file.name, scale, problems)
+    return read_history_file(file.path, file.name, problems)
