@@ -17,14 +17,21 @@ def honour_page(month: str) -> str:
     return f"thang/{month}/xuat-sac/"
 
 
-def month_block_page(month: str, slug: str) -> str:
-    """One block's units of a month too large for one page (see `block_slugs`)."""
-    return f"thang/{month}/khoi/{slug}/"
+def month_block_page(month: str, slug: str, number: int = 1) -> str:
+    """One block's units of a month too large for one page (see `block_slugs`); a block of
+    more units than a page holds has numbered pages, the first at the block's address."""
+    return _numbered(f"thang/{month}/khoi/{slug}/", number)
 
 
-def honour_block_page(month: str, slug: str) -> str:
-    """One block's part of a month's honour list too large for one page."""
-    return f"thang/{month}/xuat-sac/khoi/{slug}/"
+def honour_block_page(month: str, slug: str, number: int = 1) -> str:
+    """One block's part of a month's honour list too large for one page (numbered as the
+    block's table: page N holds the sections of the units of its table's page N)."""
+    return _numbered(f"thang/{month}/xuat-sac/khoi/{slug}/", number)
+
+
+def _numbered(first: str, number: int) -> str:
+    """Page `number` of a series whose first page is `first`: `first` itself, then trang-2/ ..."""
+    return first if number == 1 else f"{first}trang-{number}/"
 
 
 def block_slugs(blocks: Iterable[str]) -> dict[str, str]:

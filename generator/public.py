@@ -101,11 +101,45 @@ class GroupRow:
 
 
 @dataclass(**PUBLIC)
+class Pager:
+    """One of a series of numbered pages: its number (1 for the first) and every page's address."""
+
+    number: int
+    urls: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.urls)
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < len(self.urls) else None
+
+    @property
+    def links(self) -> tuple[tuple[int, str], ...]:
+        """(number, address) of every page, first to last."""
+        return tuple(enumerate(self.urls, start=1))
+
+
+@dataclass(**PUBLIC)
 class BlockTable:
     block: str
     rows: tuple[UnitRow, ...]
     subtotal: Figures
     url: str | None = None  # its own page, where the month is split by block (MonthView.split)
+    # Where the month is split: the block's pages, each a BlockTable of its part of the rows
+    # (at most CONGKHAI_UNITS_PER_PAGE, in the block's order), the whole block's subtotal, its
+    # own address and, where the block has more than one page, a pager. The first is at `url`.
+    pages: tuple[BlockTable, ...] = ()
+    pager: Pager | None = None
 
 
 @dataclass(**PUBLIC)
@@ -130,6 +164,10 @@ class HonourBlock:
     block: str
     units: tuple[HonourUnit, ...]
     url: str | None = None  # its own page, where the month is split by block (MonthView.split)
+    # Where the month is split: the block's pages, numbered as its table's (page N holds the
+    # sections of the units on the table's page N; a page may hold none), as in BlockTable.
+    pages: tuple[HonourBlock, ...] = ()
+    pager: Pager | None = None
 
     @property
     def count(self) -> int:
@@ -378,7 +416,7 @@ def build_site_view(
             )
         )
         if units_per_page is not None and len(month_views[-1].rows) > units_per_page:
-            month_views[-1] = split_by_block(month_views[-1], slugs)
+            month_views[-1] = split_by_block(month_views[-1], slugs, units_per_page)
     unit_views = _unit_views(figures, registry, policy, month_views)
     years = tuple(
         YearView(
@@ -404,13 +442,39 @@ def with_corrections(site: SiteView, corrections: list[CorrectionNotice]) -> Sit
     return replace(site, months=months, corrections=newest_first)
 
 
-def split_by_block(month: MonthView, slugs: dict[str, str]) -> MonthView:
-    """The month with a page of its own for each block of its table and of its honour list."""
-    blocks = tuple(replace(b, url=addresses.month_block_page(month.month, slugs[b.block])) for b in month.blocks)
+def split_by_block(month: MonthView, slugs: dict[str, str], units_per_page: int) -> MonthView:
+    """The month with pages of its own for each block of its table and of its honour list: one
+    page per `units_per_page` units of the block, in its order; the honour list's pages follow
+    the table's, so a unit's section is on the page of the number of its row's page."""
+    blocks, page_of, page_count = [], {}, {}
+    for block in month.blocks:
+        slug = slugs[block.block]
+        parts = [block.rows[start:start + units_per_page] for start in range(0, len(block.rows), units_per_page)] or [()]
+        urls = tuple(addresses.month_block_page(month.month, slug, n) for n in range(1, len(parts) + 1))
+        pages = tuple(
+            replace(block, rows=rows, url=url, pager=Pager(number, urls) if len(urls) > 1 else None)
+            for number, (rows, url) in enumerate(zip(parts, urls), start=1)
+        )
+        page_of.update({row.unit.code: number for number, rows in enumerate(parts, start=1) for row in rows})
+        page_count[block.block] = len(parts)
+        blocks.append(replace(block, url=urls[0], pages=pages))
     honour = None if month.honour is None else tuple(
-        replace(b, url=addresses.honour_block_page(month.month, slugs[b.block])) for b in month.honour
+        _split_honour(month.month, b, slugs[b.block], page_of, page_count.get(b.block, 1)) for b in month.honour
     )
-    return replace(month, blocks=blocks, honour=honour, split=True)
+    return replace(month, blocks=tuple(blocks), honour=honour, split=True)
+
+
+def _split_honour(month: str, block: HonourBlock, slug: str, page_of: dict[str, int], count: int) -> HonourBlock:
+    """A block's part of a split month's honour list, on as many pages (`count`) as its table
+    (`page_of`: the page number of each unit's row). A unit with no row (none is expected)
+    has its section on the first page."""
+    urls = tuple(addresses.honour_block_page(month, slug, n) for n in range(1, count + 1))
+    pages = tuple(
+        replace(block, units=tuple(hu for hu in block.units if page_of.get(hu.unit.code, 1) == number), url=url,
+                pager=Pager(number, urls) if count > 1 else None)
+        for number, url in enumerate(urls, start=1)
+    )
+    return replace(block, url=urls[0], pages=pages)
 
 
 def block_month(month: MonthView, block: BlockTable) -> MonthView:
@@ -497,10 +561,10 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
     }
     has_honour = {view.month: view.honour is not None for view in month_views}
     # Where the month is split, a unit's row and honour section are on its block's pages.
-    table_pages = {(view.month, row.unit.code): block.url for view in month_views if view.split
-                   for block in view.blocks for row in block.rows}
-    honour_pages = {(view.month, hu.unit.code): block.url for view in month_views if view.split and view.honour
-                    for block in view.honour for hu in block.units}
+    table_pages = {(view.month, row.unit.code): page.url for view in month_views if view.split
+                   for block in view.blocks for page in block.pages for row in page.rows}
+    honour_pages = {(view.month, hu.unit.code): page.url for view in month_views if view.split and view.honour
+                    for block in view.honour for page in block.pages for hu in page.units}
     published = set(units["key"])
     records = _records(units.sort_values(["key", "period"], ascending=[True, False], kind="stable"))
     views = []

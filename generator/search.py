@@ -14,9 +14,13 @@ Files, under `tim-kiem/`:
     ten.json       {"months": [[YYYY-MM, honour list address], ...],
                     a month split by block (MonthView.split) with a third item,
                     {block: the address of its part of the honour list},
+                    and after it [YYYY-MM, address] for each page after the first
+                    of a block of several pages (public.Pager),
                     "words": {folded word: [shard number, entries]}}
     ten/N.json     the honour entries whose name has one given word, one per line:
                    [unit number in don-vi.json, [month number, ...], name]
+                   (a month number: the entry of "months" whose page holds the
+                   unit's section, newest month first)
 
 The name ends its entry, and each entry its line: the leak check reads a
 number standing after a name in the same record as that person's (a
@@ -31,10 +35,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 
 from . import addresses
 from .names import vietnamese_name_key
-from .public import MonthView, SiteView
+from .public import HonourUnit, MonthView, SiteView
 from .text import fold
 
 FOLDER = "tim-kiem/"
@@ -72,21 +77,39 @@ def _month_entry(month: MonthView) -> list:
     return entry
 
 
+def _sections(month: MonthView) -> Iterator[tuple[HonourUnit, str | None]]:
+    """Each unit of a month's honour list, with the address of the block's later page holding its
+    section (None: the page its month entry leads to, the month's or its block's first)."""
+    for block in month.honour:
+        for number, page in enumerate(block.pages or (block,)):
+            for honour_unit in page.units:
+                yield honour_unit, page.url if number else None
+
+
 def files(site: SiteView) -> list[tuple[str, bytes]]:
     """(path, content) of every file of the index, in a stable order."""
     units = [u.unit for u in site.units]
     unit_number = {u.code: i for i, u in enumerate(units)}
     honour_months = [m for m in site.months if m.honour]
+    # The "months" entries: each month's, then one for each later page of its blocks.
+    month_entries, first_entry, page_entry = [], [], {}
+    for month in honour_months:
+        first_entry.append(len(month_entries))
+        month_entries.append(_month_entry(month))
+        for block in month.honour if month.split else ():
+            for page in block.pages[1:]:
+                page_entry[page.url] = len(month_entries)
+                month_entries.append([month.month, page.url])
     # (name, unit) -> the months it is on the honour list, newest first
     entries: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for number in range(len(honour_months) - 1, -1, -1):
-        for block in honour_months[number].honour:
-            for honour_unit in block.units:
-                for entry in honour_unit.entries:
-                    if not entry.withheld and honour_unit.unit.code in unit_number:
-                        months = entries[(entry.name, honour_unit.unit.code)]
-                        if not months or months[-1] != number:
-                            months.append(number)
+    for position in range(len(honour_months) - 1, -1, -1):
+        for honour_unit, page in _sections(honour_months[position]):
+            number = first_entry[position] if page is None else page_entry[page]
+            for entry in honour_unit.entries:
+                if not entry.withheld and honour_unit.unit.code in unit_number:
+                    months = entries[(entry.name, honour_unit.unit.code)]
+                    if not months or months[-1] != number:
+                        months.append(number)
     shards: dict[str, list] = defaultdict(list)
     # Within a shard, names in the honour list's order (given name first, Vietnamese alphabet).
     for (name, code), months in sorted(entries.items(), key=lambda item: (vietnamese_name_key(item[0][0]), item[0])):
@@ -94,7 +117,7 @@ def files(site: SiteView) -> list[tuple[str, bytes]]:
             shards[word].append([unit_number[code], months, name])
     ordered = sorted(shards)
     index = {
-        "months": [_month_entry(m) for m in honour_months],
+        "months": month_entries,
         "words": {word: [number, len(shards[word])] for number, word in enumerate(ordered)},
     }
     result = [

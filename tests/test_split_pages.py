@@ -1,7 +1,8 @@
 """A month of more units than one page may hold (CONGKHAI_UNITS_PER_PAGE) is split by block.
 
-The small site of tests/site_fixture.py is built three ways: with the default limit (300:
-nothing is split), with no limit at all, and with a limit of 2 units (every month is split).
+The small site of tests/site_fixture.py is built four ways: with the default limit (300:
+nothing is split), with no limit at all, with a limit of 2 units (every month is split) and
+with a limit of 1 unit (a block of several units also has numbered pages: trang-2/ ...).
 The split pages must hold exactly what the whole pages hold, in both languages, and every
 link (the unit pages' and the search index's #dv-CODE anchors included) must still resolve.
 """
@@ -184,3 +185,140 @@ def test_links_of_the_split_site_resolve(split):
             if href.startswith(("#", "mailto:")):
                 continue
             assert target(split, page, href.split("#")[0]).exists(), f"{page}: {href}"
+
+
+# --- a block of more units than a page holds: numbered pages ---------------------------------
+# With a limit of one unit, every block of several units (the wards' in May and June) has a
+# page per unit: the block's address, then trang-2/ ...
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory) -> Path:
+    return build_with(tmp_path_factory.mktemp("paged"), "CONGKHAI_UNITS_PER_PAGE = 1")
+
+
+def numbered_pages(output: Path, first: str) -> list[str]:
+    """A block's pages (`first`: its address), first to last, as the folder holds them."""
+    pages = [first + "index.html"]
+    while (output / f"{first}trang-{len(pages) + 1}/index.html").exists():
+        pages.append(f"{first}trang-{len(pages) + 1}/index.html")
+    assert len(list((output / first).glob("trang-*/index.html"))) == len(pages) - 1
+    return pages
+
+
+PAGER = re.compile(r'<nav class="pager" aria-label="(?:Các trang của khối|The block’s pages)">(.*?)</nav>', re.S)
+
+
+def pager(html: str) -> dict:
+    """The numbered pages' navigation: its "Trang n/N" line, previous, next, every page by number
+    and the one marked current (None where the page has none)."""
+    found = PAGER.findall(html)
+    if not found:
+        return None
+    (nav,) = found
+    numbers = re.findall(r'<li><a href="([^"]*)"( aria-current="page")?>(?:<strong>)?(\d+)(?:</strong>)?</a></li>', nav)
+    return {
+        "line": re.search(r"<p>([^<]*)</p>", nav).group(1),
+        "previous": (re.findall(r'<a rel="prev" href="([^"]*)"', nav) or [None])[0],
+        "next": (re.findall(r'<a rel="next" href="([^"]*)"', nav) or [None])[0],
+        "pages": {int(n): href for href, _, n in numbers},
+        "current": [int(n) for _, current, n in numbers if current],
+    }
+
+
+def check_navigation(output: Path, pages: list[str], english: bool = False) -> None:
+    """Every page's navigation names its place, marks it, and leads to each page; previous and
+    next lead both ways."""
+    if len(pages) == 1:
+        assert pager((output / pages[0]).read_text("utf-8")) is None
+        return
+    for number, page in enumerate(pages, start=1):
+        nav = pager((output / page).read_text("utf-8"))
+        assert nav["line"] == (f"Page {number}/{len(pages)}" if english else f"Trang {number}/{len(pages)}")
+        assert nav["current"] == [number]
+        assert {n: target(output, page, href) for n, href in nav["pages"].items()} == {
+            n: output / p for n, p in enumerate(pages, start=1)}
+        previous = target(output, page, nav["previous"]) if nav["previous"] else None
+        following = target(output, page, nav["next"]) if nav["next"] else None
+        assert previous == (output / pages[number - 2] if number > 1 else None)
+        assert following == (output / pages[number] if number < len(pages) else None)
+
+
+def test_paged_addresses():
+    assert addresses.month_block_page("2025-07", "khoi-phuong", 1) == "thang/2025-07/khoi/khoi-phuong/"
+    assert addresses.month_block_page("2025-07", "khoi-phuong", 3) == "thang/2025-07/khoi/khoi-phuong/trang-3/"
+    assert addresses.honour_block_page("2025-07", "khoi-phuong", 2) == "thang/2025-07/xuat-sac/khoi/khoi-phuong/trang-2/"
+
+
+def test_numbered_block_pages_hold_the_block_rows_once_each(paged, whole):
+    several = 0
+    for month in MONTHS:
+        whole_html = (whole / f"thang/{month}/index.html").read_text("utf-8")
+        expected, expected_subtotals = unit_rows(whole_html), subtotals(whole_html)
+        seen: dict[str, str] = {}
+        for name in expected_subtotals:
+            pages = numbered_pages(paged, f"thang/{month}/khoi/{BLOCKS[name]}/")
+            several += len(pages) > 1
+            for page in pages:
+                html = (paged / page).read_text("utf-8")
+                rows = unit_rows(html)
+                assert len(rows) == 1 and not set(rows) & set(seen)
+                seen.update(rows)
+                assert subtotals(html) == {name: expected_subtotals[name]}  # the whole block's, on every page
+            check_navigation(paged, pages)
+            check_navigation(paged, ["en/" + p for p in pages], english=True)
+        assert seen == expected  # in the block's order too: the whole page's order
+        assert list(seen) == list(expected)
+    assert several == 2  # the wards' block in May and June
+
+
+def test_numbered_honour_pages_follow_the_table_pages(paged, whole):
+    for month in MONTHS:
+        whole_html = (whole / f"thang/{month}/xuat-sac/index.html").read_text("utf-8")
+        names, sections = [], []
+        for slug in sorted({p.parent.name for p in (paged / f"thang/{month}/xuat-sac/khoi").glob("*/index.html")},
+                           key=list(BLOCKS.values()).index):
+            honour_pages = numbered_pages(paged, f"thang/{month}/xuat-sac/khoi/{slug}/")
+            table_pages = numbered_pages(paged, f"thang/{month}/khoi/{slug}/")
+            assert len(honour_pages) == len(table_pages)
+            for honour_page, table_page in zip(honour_pages, table_pages):
+                html = (paged / honour_page).read_text("utf-8")
+                names += honour_names(html)
+                sections += honour_sections(html)
+                # A unit's section is on the page of the number of its row's page.
+                assert set(honour_sections(html)) <= set(unit_rows((paged / table_page).read_text("utf-8")))
+                assert fixture.WITHHELD_NAME not in html
+            check_navigation(paged, honour_pages)
+            check_navigation(paged, ["en/" + p for p in honour_pages], english=True)
+        assert sorted(names) == sorted(honour_names(whole_html)) and len(names) == len(set(names))
+        assert sections == honour_sections(whole_html)
+
+
+def test_unit_pages_and_search_lead_to_the_numbered_page_of_the_unit(paged):
+    checked = 0
+    for code in ("PM", "PTC", "GB", "TL", "THGB"):
+        for language in ("", "en/"):
+            page = f"{language}don-vi/{code}/index.html"
+            for href, _ in read(paged, page).links:
+                path = target(paged, page, href.split("#")[0])
+                if "#dv-" in href:
+                    assert href.endswith(f"#dv-{code}")
+                    assert f"dv-{code}" in Page(path.read_text("utf-8")).ids, f"{page}: {href}"
+                    checked += 1
+                elif "/thang/" in str(path) and "/khoi/" in str(path):  # its row on the table
+                    assert code in unit_rows(path.read_text("utf-8")), f"{page}: {href}"
+                    checked += 1
+    assert checked
+    assert any("/trang-2/" in h for h, _ in read(paged, "don-vi/TL/index.html").links)
+    units = json.loads((paged / "tim-kiem/don-vi.json").read_text("utf-8"))
+    index = json.loads((paged / "tim-kiem/ten.json").read_text("utf-8"))
+    landed = set()
+    for shard in (paged / "tim-kiem/ten").glob("*.json"):
+        for unit, months, _ in json.loads(shard.read_text("utf-8")):
+            assert [index["months"][n][0] for n in months] == sorted({index["months"][n][0] for n in months}, reverse=True)
+            for number in months:
+                month = index["months"][number]
+                page = (len(month) > 2 and month[2].get(units[unit][2])) or month[1]  # as tim-kiem.js
+                assert f"dv-{units[unit][0]}" in read(paged, page + "index.html").ids
+                landed.add(page)
+    assert any("/trang-2/" in page for page in landed)

@@ -73,13 +73,18 @@ class DashboardGenerator(Generator):
                 self.write_block_pages(month)
 
     def write_block_pages(self, month: MonthView) -> None:
-        """A split month's blocks, each on pages of its own: its units' table (ranked in its own
-        chart) and its part of the honour list."""
+        """A split month's blocks, each on pages of its own (numbered where it has more units than
+        a page holds): its units' table (ranked in its own chart) and its part of the honour list.
+        `block` is the page's part of the block; `honour_block` the honour list's page of the
+        same number (None where nobody of the block is on the list)."""
         for block in month.blocks:
-            self.write_page(block.url, "month_block", month=month, block=block, ranked=block_month(month, block),
-                            honour_block=month.honour_block(block.block))
+            honour = month.honour_block(block.block)
+            for number, page in enumerate(block.pages):
+                self.write_page(page.url, "month_block", month=month, block=page, ranked=block_month(month, page),
+                                honour_block=honour.pages[number] if honour else None)
         for block in month.honour or ():
-            self.write_page(block.url, "honour_block", month=month, block=block)
+            for page in block.pages:
+                self.write_page(page.url, "honour_block", month=month, block=page)
 
     def write_unit_pages(self) -> list[str]:
         """Every unit's page; returns their addresses (this may run in another process)."""
