@@ -5,6 +5,7 @@ so an officer sees everything to fix in one pass.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -27,16 +28,17 @@ class Problem:
     value: str | None = None
     suggestion: str | None = None
 
-    def location(self) -> str:
+    def location(self, word: Callable[[str], str] = str) -> str:
+        """File, sheet, row and column, with `word` translating the Vietnamese labels."""
         parts = []
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(f"trang tính “{self.sheet}”")
+            parts.append(f"{word('trang tính')} “{self.sheet}”")
         if self.row is not None:
-            parts.append(f"dòng {self.row}")
+            parts.append(f"{word('dòng')} {self.row}")
         if self.column:
-            parts.append(f"cột “{self.column}”")
+            parts.append(f"{word('cột')} “{self.column}”")
         return ", ".join(parts)
 
     def render(self) -> str:

@@ -535,7 +535,6 @@ def _honour_by_month(honour: pd.DataFrame, registry: Registry) -> dict[str, tupl
     result: dict[str, tuple[HonourBlock, ...]] = {}
     for month, rows in honour.groupby("month", sort=True):
         by_unit: dict[str, list[HonourEntry]] = {}
-        names: dict[int, str] = {}
         for record in rows.to_dict("records"):
             name = None if pd.isna(record["full_name"]) else record["full_name"]
             reward = None if pd.isna(record["reward"]) else int(record["reward"])

@@ -160,16 +160,7 @@ def _summary_lines(summary: Summary, problems: Problems, lang: str) -> list[str]
 
 
 def location(problem: Problem, lang: str) -> str:
-    if lang == "vi":
-        return problem.location()
-    parts = [problem.file] if problem.file else []
-    if problem.sheet:
-        parts.append(f"{translate('trang tính', lang)} “{problem.sheet}”")
-    if problem.row is not None:
-        parts.append(f"{translate('dòng', lang)} {problem.row}")
-    if problem.column:
-        parts.append(f"{translate('cột', lang)} “{problem.column}”")
-    return ", ".join(parts)
+    return problem.location(lambda word: translate(word, lang))
 
 
 def render_problem(problem: Problem, lang: str = "vi") -> str:

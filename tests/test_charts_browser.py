@@ -4,20 +4,15 @@ Also which pages carry chart code at all: only those that draw a chart.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from browsing import CHROMIUM, MISSING, QuietHandler, chromium, serving
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
 
 
@@ -32,38 +27,26 @@ def site(tmp_path_factory):
     return output
 
 
-class StrictHandler(http.server.SimpleHTTPRequestHandler):
+class StrictHandler(QuietHandler):
     """Serves the site as a portal would, with the Content Security Policy the site must live under."""
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(StrictHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site, StrictHandler) as address:
+        yield address.rstrip("/")
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+        pytest.skip(MISSING)
+    with chromium() as launched:
+        yield launched
 
 
 def test_chart_code_loads_only_near_a_chart_and_draws_an_svg_after_scrolling(server, browser):

@@ -35,5 +35,18 @@ def test_every_setting_the_code_reads_is_in_pelicanconf():
 def test_every_command_is_documented():
     from generator.cli import main  # noqa: F401 (the commands are its subparsers)
 
-    for command in ("build", "validate", "demo"):
-        assert f"python -m generator {command}" in README
+    import argparse
+    from unittest import mock
+
+    with mock.patch.object(argparse.ArgumentParser, "parse_args", side_effect=SystemExit):
+        parsers = []
+        original = argparse._SubParsersAction.add_parser
+        with mock.patch.object(argparse._SubParsersAction, "add_parser",
+                               lambda self, name, **kw: parsers.append(name) or original(self, name, **kw)):
+            try:
+                main([])
+            except SystemExit:
+                pass
+    assert {"build", "validate", "demo", "new-month", "serve", "publish"} <= set(parsers)
+    for command in parsers:
+        assert f"python -m generator {command}" in README, command

@@ -8,21 +8,19 @@ under output/, so that pages, feeds, search indexes and charts added later are c
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
-import http.server
 import io
 import json
 import re
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from browsing import CHROMIUM, MISSING, chromium, serving
 from conftest import DEFAULT_UNITS, DataDir, person_row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,29 +174,18 @@ def test_a_50000_character_cell_is_published_whole_and_a_private_one_not_at_all(
 
 # --- in a browser, under the Content Security Policy ---------------------------------
 
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="module")
 def served(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serving(site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Chromium is not installed")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("address", [
