@@ -1,4 +1,4 @@
-"""Unit pages are written in a forked process beside the rest: same files, same sitemap, errors not lost."""
+"""Unit pages and downloads are written in a forked process beside the rest: same files, same sitemap, errors not lost."""
 from __future__ import annotations
 
 import pytest

@@ -11,7 +11,8 @@ from . import languages
 
 
 def _lang(context) -> str:
-    return context.get("lang", languages.DEFAULT)
+    # Two dict lookups rather than Context.get: tables call this once per cell.
+    return context.vars.get("lang") or context.parent.get("lang") or languages.DEFAULT
 
 
 def _memo(function):

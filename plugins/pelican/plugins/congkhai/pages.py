@@ -27,19 +27,17 @@ class DashboardGenerator(Generator):
     def generate_output(self, writer):
         self.writer = writer
         self.written = progress.Counter("Số trang đã ghi")
-        # The unit pages (a city's 4,000) are written on the second core, everything else here.
-        with parallel.beside(self.write_unit_pages) as unit_pages:
+        with parallel.beside(self.write_on_second_core) as pages_there:
             self.write_corrections_page()
             self.write_embed_page()
             self.write_month_pages()
-            self.write_open_data()
             self.write_trends()
             self.write_briefs()
             self.write_archive()
             self.write_units_index()
             self.write_search()
             self.write_content_in_english()
-        self.pages_written += unit_pages
+        self.pages_written += pages_there
         self.write_month_feeds()
         self.write_sitemap()  # last: it lists every page written before it
         self.written.stop()
@@ -86,14 +84,19 @@ class DashboardGenerator(Generator):
             for page in block.pages:
                 self.write_page(page.url, "honour_block", month=month, block=page)
 
-    def write_unit_pages(self) -> list[str]:
-        """Every unit's page; returns their addresses (this may run in another process)."""
+    def write_on_second_core(self) -> list[str]:
+        """The unit pages and the downloads, beside the rest (this may run in another process);
+        returns the addresses of the pages written. On a city the two halves take about as long."""
         before = len(self.pages_written)
-        for unit in self.site.units:
-            self.write_page(unit.unit.url, "unit", unit=unit)
+        self.write_unit_pages()
+        self.write_open_data()
         written = self.pages_written[before:]
         del self.pages_written[before:]  # the caller adds them, from whichever process wrote them
         return written
+
+    def write_unit_pages(self) -> None:
+        for unit in self.site.units:
+            self.write_page(unit.unit.url, "unit", unit=unit)
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""
