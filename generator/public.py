@@ -535,11 +535,12 @@ def _honour_by_month(honour: pd.DataFrame, registry: Registry) -> dict[str, tupl
     result: dict[str, tuple[HonourBlock, ...]] = {}
     for month, rows in honour.groupby("month", sort=True):
         by_unit: dict[str, list[HonourEntry]] = {}
-        for record in rows.to_dict("records"):
-            name = None if pd.isna(record["full_name"]) else record["full_name"]
-            reward = None if pd.isna(record["reward"]) else int(record["reward"])
-            entry = HonourEntry(name, "" if pd.isna(record["position"]) else record["position"], reward)
-            by_unit.setdefault(record["unit_code"], []).append(entry)
+        # Columns as lists rather than a dict per row: a city's year is 250,000 honour rows.
+        columns = (rows[c].tolist() for c in ("unit_code", "full_name", "position", "reward"))
+        for code, name, position, reward in zip(*columns):
+            entry = HonourEntry(None if pd.isna(name) else name, "" if pd.isna(position) else position,
+                                None if pd.isna(reward) else int(reward))
+            by_unit.setdefault(code, []).append(entry)
         units = []
         for code in sorted(by_unit, key=lambda c: (block_order[registry.units[c].block], unit_order[c])):
             # Withheld lines sort last: their names cannot place them.
@@ -565,6 +566,8 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
     honour_pages = {(view.month, hu.unit.code): page.url for view in month_views if view.split and view.honour
                     for block in view.honour for page in block.pages for hu in page.units}
     published = set(units["key"])
+    # The month tables made these figures already: the same objects serve the unit pages.
+    made = {(view.month, row.unit.code): row.figures for view in month_views for block in view.blocks for row in block.rows}
     records = _records(units.sort_values(["key", "period"], ascending=[True, False], kind="stable"))
     views = []
     # One pass over sorted records: a pandas operation per unit costs seconds at city scale.
@@ -572,7 +575,7 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
         unit = registry.units[code]
         months = tuple(
             UnitMonth(
-                r["period"], make_figures(r, policy),
+                r["period"], made.get((r["period"], code)) or make_figures(r, policy),
                 honour_counts.get((r["period"], code), 0) if has_honour.get(r["period"]) else None,
                 url=table_pages.get((r["period"], code)) or addresses.month_page(r["period"]),
                 honour_url=honour_pages.get((r["period"], code)) or addresses.honour_page(r["period"]),
