@@ -48,6 +48,11 @@ class Counter:
         if self._progress is not None:
             self._progress.advance(self._task)
 
+    def detach(self) -> None:
+        """Count nothing from here on, and leave the display alone (in a forked process,
+        whose copy of the bar must neither draw nor wait for the parent's refresh thread)."""
+        self._progress = None
+
     def stop(self) -> None:
         if self._progress is not None:
             self._progress.stop()

@@ -39,3 +39,23 @@ def test_one_process_or_two_the_site_is_the_same_bytes(tmp_path, monkeypatch):
         assert "https://example.vn/don-vi/PTC/" in sitemap and "https://example.vn/en/don-vi/THGB/" in sitemap
     assert built["one"] == built["two"]
     assert "don-vi/PTC/index.html" in built["one"]
+
+
+def test_the_worker_lets_go_of_the_terminal_progress_bar(monkeypatch):
+    """A forked copy of a rich progress bar may hold a lock its refresh thread had at the fork:
+    the worker must not touch it, or it waits forever (only in a terminal, where bars show)."""
+    from pelican.plugins.congkhai.pages import DashboardGenerator
+
+    class Bar:
+        detached = False
+
+        def detach(self):
+            self.detached = True
+
+    generator = DashboardGenerator.__new__(DashboardGenerator)
+    generator.written, generator.pages_written = Bar(), []
+    monkeypatch.setattr(DashboardGenerator, "write_unit_pages", lambda self: None)
+    monkeypatch.setattr(DashboardGenerator, "write_open_data", lambda self: None)
+    monkeypatch.setattr(parallel, "in_worker", lambda: True)
+    generator.write_on_second_core()
+    assert generator.written.detached

@@ -87,6 +87,8 @@ class DashboardGenerator(Generator):
     def write_on_second_core(self) -> list[str]:
         """The unit pages and the downloads, beside the rest (this may run in another process);
         returns the addresses of the pages written. On a city the two halves take about as long."""
+        if parallel.in_worker():
+            self.written.detach()
         before = len(self.pages_written)
         self.write_unit_pages()
         self.write_open_data()

@@ -15,6 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """True in the forked process: it must not touch what other threads of the parent held
+    at the fork (a terminal progress bar's lock), or it may wait forever."""
+    return _in_worker
+
+
 class WorkerFailed(RuntimeError):
     """The forked writer stopped with an error (its traceback went to standard error)."""
 
@@ -40,6 +49,8 @@ def beside(write: Callable[[], list[str]]) -> Iterator[list[str]]:
     sys.stdout.flush(), sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # the worker: never returns into the parent's code
+        global _in_worker
+        _in_worker = True
         os.close(read_end)
         status = 0
         try:
