@@ -50,6 +50,21 @@ class Policy:
         )
 
 
+# A month of more units has a page per block (its month page and honour list would exceed
+# 50 KB gzipped at about 400 units); CONGKHAI_UNITS_PER_PAGE changes it.
+UNITS_PER_PAGE = 300
+
+
+def units_per_page(settings: Mapping) -> int | None:
+    """CONGKHAI_UNITS_PER_PAGE: a month of more units is split by block (None: never)."""
+    value = settings.get("CONGKHAI_UNITS_PER_PAGE", UNITS_PER_PAGE)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("CONGKHAI_UNITS_PER_PAGE must be a whole number of at least 1, or None")
+    return value
+
+
 def read_settings_file(path: Path) -> dict:
     """The upper-case names a Pelican settings file defines."""
     if not path.exists():

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import aggregate, progress, timings
 from .checks import check_figures
-from .config import Policy
+from .config import Policy, units_per_page
 from .ingest import batch
 from .ingest.exports import empty_people, read_person_file
 from .ingest.history import empty_history, read_history_file
@@ -33,9 +33,6 @@ from .validate import ValidatedData, validate
 from .withheld import read_withheld
 
 DEMO_MARKER = "DEMO"
-# A month of more units has a page per block (its month page and honour list would exceed
-# 50 KB gzipped at about 400 units); CONGKHAI_UNITS_PER_PAGE changes it.
-UNITS_PER_PAGE = 300
 
 
 @dataclass(frozen=True)
@@ -132,21 +129,11 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
             policy,
             organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
             demo=folder.is_demo,
-            units_per_page=_units_per_page(settings),
+            units_per_page=units_per_page(settings),
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
     return view, loaded
-
-
-def _units_per_page(settings: Mapping) -> int | None:
-    """CONGKHAI_UNITS_PER_PAGE: a month of more units is split by block (None: never)."""
-    value = settings.get("CONGKHAI_UNITS_PER_PAGE", UNITS_PER_PAGE)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("CONGKHAI_UNITS_PER_PAGE must be a whole number of at least 1, or None")
-    return value
 
 
 # --- reading only what the store does not hold ------------------------------------
