@@ -95,3 +95,14 @@ def to_cp1258(text: str) -> bytes:
         tones = "".join(c for c in parts if c in _TONE_MARKS)
         out += (base + tones).encode("cp1258")
     return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium for a module's browser tests (skipped where it is not installed)."""
+    from browsing import CHROMIUM, MISSING, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    with chromium() as launched:
+        yield launched

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browsing import CHROMIUM, MISSING, QuietHandler, chromium, serving
+from browsing import QuietHandler, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
@@ -39,14 +39,6 @@ class StrictHandler(QuietHandler):
 def server(site):
     with serving(site, StrictHandler) as address:
         yield address.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING)
-    with chromium() as launched:
-        yield launched
 
 
 def test_chart_code_loads_only_near_a_chart_and_draws_an_svg_after_scrolling(server, browser):

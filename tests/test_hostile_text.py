@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM, MISSING, chromium, serving
+from browsing import serving
 from conftest import DEFAULT_UNITS, DataDir, person_row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,14 +178,6 @@ def test_a_50000_character_cell_is_published_whole_and_a_private_one_not_at_all(
 def served(site):
     with serving(site) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.mark.parametrize("address", [

@@ -16,7 +16,7 @@ import pytest
 
 import site_fixture as fixture
 from generator import addresses
-from test_site_pages import Page, html_pages, read, target
+from test_site_pages import Page, assert_links_resolve_and_stay_inside, html_pages, read, target
 
 MONTHS = ("2025-05", "2025-06", "2025-07")
 BLOCKS = {"Khối Chính quyền": "khoi-chinh-quyen", "Khối Phường": "khoi-phuong", "Khối Trường học": "khoi-truong-hoc"}
@@ -178,13 +178,7 @@ def test_block_pages_exist_in_both_languages(split):
 
 
 def test_links_of_the_split_site_resolve(split):
-    for page in [p for p in html_pages(split) if "bai-viet/" not in p]:
-        parsed = read(split, page)
-        for href in [h for h, _ in parsed.links] + parsed.sources:
-            assert not href.startswith(("http:", "https:", "//", "/")), f"{page}: {href}"
-            if href.startswith(("#", "mailto:")):
-                continue
-            assert target(split, page, href.split("#")[0]).exists(), f"{page}: {href}"
+    assert_links_resolve_and_stay_inside(split)
 
 
 # --- a block of more units than a page holds: numbered pages ---------------------------------

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import site_fixture as fixture
-from browsing import CHROMIUM, MISSING, chromium, serving
+from browsing import CHROMIUM, MISSING, serving
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)
 
@@ -20,12 +20,6 @@ def served(tmp_path_factory):
     data = fixture.write_data(root / "data")
     with serving(fixture.build(data, root / "output")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
