@@ -59,6 +59,9 @@ def check(site: SiteView, policy: Policy, problems: Problems) -> int:
 
 
 def _cell(month: str, unit: str, f: Figures) -> Cell:
+    """A merged row's three counts are unknowns whatever it shows; what it does show is a total of its own."""
+    if f.merged:
+        return Cell(month, unit, f.evaluated, f.xs, f.evaluated - f.xs - f.t, None, None, None)
     return Cell(month, unit, f.evaluated, f.xs, f.evaluated - f.xs - f.t, _k(f), f.raised, f.lowered)
 
 
@@ -72,7 +75,9 @@ def _totals(site: SiteView, policy: Policy) -> Iterator[Total]:
     for view in site.months:
         when = format_month(view.month)
         rows = view.rows
-        yield from _of(f"{view.month}", [(view.month, r.unit.code) for r in rows], view.total, f"Toàn bộ, {when}")
+        yield from _of(view.month, [(view.month, r.unit.code) for r in rows], view.total, f"Toàn bộ, {when}")
+        for row in rows:
+            yield from _of(view.month, [(view.month, row.unit.code)], row.figures, f"{row.unit.name}, {when}")
         for block in view.blocks:
             members = [(view.month, r.unit.code) for r in block.rows]
             yield from _of(view.month, members, block.subtotal, f"{block.block}, {when}")
@@ -87,16 +92,33 @@ def _totals(site: SiteView, policy: Policy) -> Iterator[Total]:
 
 
 def _year_totals(site: SiteView) -> Iterator[Total]:
+    """A year's totals that say more than its months: those of a group some month does not show."""
     by_year: dict[str, list[tuple[Key, str, str]]] = defaultdict(list)
+    shown: dict[tuple[str, str, str], list[Figures]] = defaultdict(list)  # (year, group, name) -> its months
     for view in site.months:
         by_year[view.year] += [((view.month, r.unit.code), r.unit.block, r.unit.level) for r in view.rows]
+        shown[(view.year, "org", "")].append(view.total)
+        for block in view.blocks:
+            shown[(view.year, "block", block.block)].append(block.subtotal)
+        for level in view.levels:
+            shown[(view.year, "level", level.name)].append(level.figures)
+    months = {year: sum(1 for view in site.months if view.year == year) for year in by_year}
+
+    def beyond_months(year: str, group: str, name: str, figures: Figures) -> Figures | None:
+        parts = shown.get((year, group, name), [])
+        if len(parts) == months[year] and all(_k(p) is not None and p.raised is not None and p.lowered is not None
+                                              for p in parts):
+            return None  # the sum of its months' totals, each published: nothing new
+        return figures
+
     for year in site.years:
         members = by_year.get(year.year, [])
-        yield from _of(year.year, [key for key, _, _ in members], year.total, f"Toàn bộ, năm {year.year}")
-        for row in year.blocks:
-            yield from _of(year.year, [key for key, block, _ in members if block == row.name], row.figures, f"{row.name}, năm {year.year}")
-        for row in year.levels:
-            yield from _of(year.year, [key for key, _, level in members if level == row.name], row.figures, f"{row.name}, năm {year.year}")
+        groups = [("org", "", [key for key, _, _ in members], year.total, "Toàn bộ")]
+        groups += [("block", r.name, [key for key, block, _ in members if block == r.name], r.figures, r.name) for r in year.blocks]
+        groups += [("level", r.name, [key for key, _, level in members if level == r.name], r.figures, r.name) for r in year.levels]
+        for group, name, keys, figures, label in groups:
+            if beyond_months(year.year, group, name, figures) is not None:
+                yield from _of(year.year, keys, figures, f"{label}, năm {year.year}")
 
 
 def _carried_totals(site: SiteView, policy: Policy) -> Iterator[Total]:
