@@ -74,6 +74,17 @@ class Registry:
                 queue.extend(u.code for u in self.predecessors(current))
         return seen
 
+    def closest_codes(self, code: str, n: int = 3) -> list[Unit]:
+        wanted = code.upper()
+
+        def likeness(other: str) -> tuple[int, float]:
+            # A mistyped character keeps the others in place: count those first (DV0O1 is DV001, not DV012).
+            in_place = sum(x == y for x, y in zip(wanted, other)) if len(other) == len(wanted) else 0
+            return in_place, difflib.SequenceMatcher(None, wanted, other).ratio()
+
+        ranked = sorted(self.units, key=lambda other: likeness(other), reverse=True)
+        return [self.units[c] for c in ranked[:n] if likeness(c)[1] >= 0.5]
+
     def closest_names(self, name: str, n: int = 3) -> list[str]:
         folded = {fold(u.name): u.name for u in self.units.values()}
         return [folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=n, cutoff=0.4)]
@@ -202,9 +213,13 @@ def _resolve_one(code: str, name: str, month: str, registry: Registry, names: di
 
 
 def _unknown(code: str, name: str, month: str, registry: Registry) -> Unresolved:
-    closest = registry.closest_names(name or code)
     line = f"{code or 'MA_MOI'},{name or 'Tên đơn vị'},<khối>,<cấp>,,{month or 'YYYY-MM'}-01,,"
-    near = ("Tên gần nhất: " + "; ".join(f"“{n}”" for n in closest) + ". ") if closest else ""
+    if code:
+        codes = registry.closest_codes(code)
+        near = ("Mã gần nhất: " + "; ".join(f"{u.code} ({u.name})" for u in codes) + ". ") if codes else ""
+    else:
+        closest = registry.closest_names(name)
+        near = ("Tên gần nhất: " + "; ".join(f"“{n}”" for n in closest) + ". ") if closest else ""
     what = f"mã {code}" if code else f"tên “{name}”"
     return Unresolved("unknown-unit", f"Danh mục đơn vị không có {what}.",
                       near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}")
