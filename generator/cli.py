@@ -197,10 +197,12 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     """
     started = time.perf_counter()
 
-    def refuse(text: str) -> int:
+    def refuse(text: str, report_text: str = "") -> int:
+        if report_text:
+            print(report_text + "\n")
         print(text, file=sys.stderr)
         if refusals is not None:
-            refusals.append(text)
+            refusals.append(f"{report_text}\n\n{text}" if report_text else text)
         return 1
 
     view, loaded, _ = _load(args)
@@ -208,7 +210,7 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         return refuse(f"Không có thư mục dữ liệu {args.data.resolve()}.")
     problems = loaded.problems
     if view is None:
-        return refuse(f"{report.render(problems)}\n\nKhông tạo trang: dữ liệu có lỗi. {_kept(output)}")
+        return refuse(f"Không tạo trang: dữ liệu có lỗi. {_kept(output)}", report.render(problems))
     if problems.warnings:
         print(report.render(problems))
     from pelican.plugins.congkhai.run import write_site  # Pelican only past validation

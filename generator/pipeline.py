@@ -175,6 +175,7 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
         history = with_headers(pd.concat([history, more_history], ignore_index=True), headers_of([history, more_history]))
     read = [f for f in files if f in new or f in siblings]
     headers = {**people.attrs.get(HEADERS, {}), **history.attrs.get(HEADERS, {})}
+    people.attrs.clear(), history.attrs.clear()  # the rows go on to the store, which keeps no attrs
     return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)), headers)
 
 

@@ -104,7 +104,7 @@ def read_registry(path: Path, display_name: str, problems: Problems) -> Registry
     try:
         sheets = read_tables(path, display_name, problems)
     except InputRefused as refusal:
-        problems.error(refusal.code, refusal.message, file=display_name)
+        problems.error(refusal.code, refusal.message, file=display_name, details=refusal.details)
         return Registry({})
     cells = sheets[0].cells
     header = [fold(v).replace(" ", "_") for v in cells.iloc[0]]
@@ -154,6 +154,7 @@ class Unresolved:
     code: str  # an error code for the problem report
     message: str
     suggestion: str | None = None
+    details: str | None = None
 
 
 def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) -> pd.Series:
@@ -175,15 +176,15 @@ def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) 
     for position in pd.Series(group).loc[lambda s: s.isin(failed_groups)].index:
         result = outcomes[group[position]]
         file, sheet = people["file"].iat[position], people["sheet"].iat[position]
-        failures.setdefault((file, sheet, result.message, result.suggestion or ""), []).append(position)
-    for (file, sheet, message, suggestion), positions in failures.items():
+        failures.setdefault((file, sheet, result.message, result.suggestion or "", result.details or ""), []).append(position)
+    for (file, sheet, message, suggestion, details), positions in failures.items():
         first = positions[0]
         result = outcomes[group[first]]
         extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
         column = "Mã đơn vị" if keys["unit_code"].iat[first] else "Đơn vị"
         value = keys["unit_code"].iat[first] or people["unit_name"].iat[first]
         problems.error(result.code, message + extra, file=file, sheet=sheet or None, row=int(people["row"].iat[first]),
-                       column=column, value=value, suggestion=suggestion or None)
+                       column=column, value=value, suggestion=suggestion or None, details=details or None)
     return pd.Series(codes.take(group), index=people.index, dtype="string")
 
 
@@ -215,11 +216,12 @@ def _resolve_one(code: str, name: str, month: str, registry: Registry, names: di
 def _unknown(code: str, name: str, month: str, registry: Registry) -> Unresolved:
     line = f"{code or 'MA_MOI'},{name or 'Tên đơn vị'},<khối>,<cấp>,,{month or 'YYYY-MM'}-01,,"
     if code:
-        codes = registry.closest_codes(code)
-        near = ("Mã gần nhất: " + "; ".join(f"{u.code} ({u.name})" for u in codes) + ". ") if codes else ""
+        nearest = "; ".join(f"{u.code} ({u.name})" for u in registry.closest_codes(code))
+        near = f"Mã gần nhất: {nearest}. " if nearest else ""
     else:
-        closest = registry.closest_names(name)
-        near = ("Tên gần nhất: " + "; ".join(f"“{n}”" for n in closest) + ". ") if closest else ""
+        nearest = "; ".join(f"“{n}”" for n in registry.closest_names(name))
+        near = f"Tên gần nhất: {nearest}. " if nearest else ""
     what = f"mã {code}" if code else f"tên “{name}”"
     return Unresolved("unknown-unit", f"Danh mục đơn vị không có {what}.",
-                      near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}")
+                      near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}",
+                      f"{nearest} | units.csv: {line}" if nearest else f"units.csv: {line}")

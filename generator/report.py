@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .formatting import format_month, format_number
-from .problems import Problem, Problems, Severity
+from .problems import Problem, Problems, Severity, _shorten
 
 LOCALE = Path(__file__).parent / "locale"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -173,8 +173,10 @@ def render_problem(problem: Problem, lang: str = "vi") -> str:
     where = location(problem, lang)
     meaning = explanation(problem.code, lang) or problem.message
     text = f"{where}: {meaning}" if where else meaning
-    if problem.value is not None and "\n" not in problem.message:
-        text += f" {translate('Giá trị', lang)}: “{problem.value}”."
+    if problem.value is not None:
+        text += f" {translate('Giá trị', lang)}: “{_shorten(problem.value)}”."
+    if problem.details:
+        text += f" {translate('Chi tiết', lang)}: {problem.details}."
     suggestion = advice(problem.code, lang)
     if suggestion:
         text += f" {translate('Gợi ý', lang)}: {suggestion}"

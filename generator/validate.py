@@ -120,6 +120,8 @@ def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: He
                     f"{format_month(month, 'vi', 'long')} có trong hai tệp: “{first}” ({len(a)} người) và “{second}” "
                     f"({len(b)} người); {len(shared)} người có trong cả hai; {what}.",
                     file=second, value=first,
+                    details=f"“{first}” ({len(a)}) ↔ “{second}” ({len(b)}): {len(shared)} ∩, {len(changed)} ≠"
+                            + (f"; {examples}" if changed else ""),
                     suggestion=f"Mỗi tháng chỉ để một bản trong exports/: nếu “{second}” là bản đã sửa, chuyển “{first}” "
                                "ra chỗ khác (và ngược lại), rồi chạy lại.",
                 )
@@ -167,7 +169,8 @@ def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, p
             problems.error(code, f"{what}: {_row_label(people, first)} và dòng này; khác ở {changed}.",
                            file=b["file"], sheet=b["sheet"] or None, row=int(b["row"]),
                            column=header_as_written(b, "person_id", headers), value=person_id,
-                           suggestion="Giữ một dòng đúng cho mỗi người mỗi tháng.")
+                           suggestion="Giữ một dòng đúng cho mỗi người mỗi tháng.",
+                           details=f"{a['file']} {a['row']} ↔ {b['file']} {b['row']}; {changed}")
 
 
 def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems) -> None:

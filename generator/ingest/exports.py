@@ -54,7 +54,7 @@ def read_person_file(path: Path, name: str, scale: RatingScale, problems: Proble
     try:
         sheets = read_tables(path, name, problems)
     except InputRefused as refusal:
-        problems.error(refusal.code, refusal.message, file=name)
+        problems.error(refusal.code, refusal.message, file=name, details=refusal.details)
         return None
     file_month = month_from_file_name(path.stem)
     frames = []

@@ -160,6 +160,7 @@ def _refuse_if_not_text_table(head: bytes, path: Path) -> None:
             f"Tệp này thực chất là tệp văn bản CSV, không phải bảng tính .xlsx như đuôi “{path.suffix}” "
             f"của tên tệp. Hãy đổi tên tệp thành “{path.stem}.csv”, hoặc mở trong Excel rồi lưu lại "
             "dưới dạng .xlsx (Excel Workbook).",
+            details=f"{path.name} → {path.stem}.csv",
         )
     if path.suffix.lower() == ".xls":
         raise InputRefused(
@@ -255,6 +256,7 @@ def _refuse_unless_xlsx_container(path: Path) -> None:
             "misnamed-file",
             f"Tệp này thực chất là bảng tính .xlsx nhưng tên lại có đuôi “{path.suffix}”. "
             f"Hãy đổi tên tệp thành “{path.stem}.xlsx” (chỉ đổi đuôi, không cần mở lại).",
+            details=f"{path.name} → {path.stem}.xlsx",
         )
 
 
@@ -765,6 +767,10 @@ def _refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
         f"{count} ô chữ được gõ bằng {described}, không phải Unicode; ví dụ {examples}. "
         f"Hãy chạy: python -m generator convert-font \"{path}\" — lệnh ghi một bản Unicode của tệp "
         "(chỉ đổi các ô gõ bằng bảng mã cũ), rồi thay tệp cũ bằng bản đó.",
+        details=f"{count} × {'/'.join(encodings)}; "
+        + "; ".join(f"{_cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
+                    f"“{legacyfont.convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
+        + f"; python -m generator convert-font \"{path}\"",
     )
 
 
