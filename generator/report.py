@@ -34,6 +34,8 @@ _STATES = {
     "stored": "đã có trong kho",
 }
 _KINDS = {"people": "từng người", "units": "tổng hợp theo đơn vị"}
+# In the terminal, at most this many problems of one kind (code); the HTML report has them all.
+SHOWN_PER_KIND = {Severity.ERROR: 10, Severity.WARNING: 5, Severity.INFO: 5}
 
 
 # --- words in the reader's language ------------------------------------------
@@ -118,10 +120,18 @@ def render(problems: Problems, lang: str = "vi", summary: Summary | None = None)
         if not items:
             continue
         lines.append(f"{translate(_HEADINGS[severity], lang)}: {len(items)}")
+        per_kind = Counter(p.code for p in items)
+        shown: Counter = Counter()
         for problem in items:
+            shown[problem.code] += 1
+            if shown[problem.code] > SHOWN_PER_KIND[severity]:
+                continue
             first, *rest = render_problem(problem, lang).split("\n")
             lines.append(f"  - {first}")
             lines.extend(f"    {line}" for line in rest)
+            if shown[problem.code] == SHOWN_PER_KIND[severity] and per_kind[problem.code] > shown[problem.code]:
+                lines.append("    " + translate("… và %(count)s mục cùng loại nữa [%(code)s] (đủ cả trong báo cáo HTML của lệnh validate).",
+                                                lang, count=per_kind[problem.code] - shown[problem.code], code=problem.code))
         lines.append("")
     lines.append(totals(problems, lang))
     return "\n".join(lines)

@@ -119,7 +119,7 @@ def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: He
                     "month-sent-twice",
                     f"{format_month(month, 'vi', 'long')} có trong hai tệp: “{first}” ({len(a)} người) và “{second}” "
                     f"({len(b)} người); {len(shared)} người có trong cả hai; {what}.",
-                    file=second, value=first,
+                    file=second,
                     details=f"“{first}” ({len(a)}) ↔ “{second}” ({len(b)}): {len(shared)} ∩, {len(changed)} ≠"
                             + (f"; {examples}" if changed else ""),
                     suggestion=f"Mỗi tháng chỉ để một bản trong exports/: nếu “{second}” là bản đã sửa, chuyển “{first}” "
