@@ -95,10 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except SettingsError as error:
-        _print_bad_settings(getattr(args, "settings", DEFAULT_SETTINGS), str(error).splitlines())
+        _print_bad_settings(getattr(args, "settings", DEFAULT_SETTINGS), str(error).splitlines(), getattr(args, "lang", "vi"))
         return 1
     except KeyboardInterrupt:
-        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        written = getattr(args, "site_written", None)
+        print(f"\nĐã dừng (Ctrl+C); trang mới đã được tạo xong ở {written}." if written else f"\n{INTERRUPTED}",
+              file=sys.stderr)
         return 130
 
 
@@ -121,10 +123,13 @@ def checked_settings(path: Path) -> dict:
     return settings
 
 
-def _print_bad_settings(path: Path, lines: list[str]) -> None:
-    print(f"Cài đặt không dùng được ({Path(path).resolve()}); sửa rồi chạy lại:", file=sys.stderr)
+def _print_bad_settings(path: Path, lines: list[str], lang: str = "vi") -> None:
+    """One line per bad setting; in English the setting and its value stay, what is allowed is translated."""
+    print(report.translate("Cài đặt không dùng được (%(file)s); sửa rồi chạy lại:", lang, file=Path(path).resolve()),
+          file=sys.stderr)
     for line in lines:
-        print(f"  - {line}", file=sys.stderr)
+        setting, separator, allowed = line.partition(": ")
+        print(f"  - {setting}{separator}{report.translate(allowed, lang)}", file=sys.stderr)
 
 
 def _load(args, with_view: bool = True) -> tuple:
@@ -225,6 +230,7 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         with timings.stage(timings.LEAK_CHECK):
             leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
+        args.site_written = output.resolve()  # from here on, an interruption leaves the new site
     except LeakFound as leak:
         return refuse(f"{leak.render()}\nKhông tạo trang. {_kept(output)}")
     except (ContentRefused, StoreChanged) as refusal:
