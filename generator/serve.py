@@ -147,8 +147,6 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
             names = sorted({Path(path).name for _, path in changes})
             print(f"\nThay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''} — tạo lại trang…")
             builds.done(build())
-    except KeyboardInterrupt:
-        pass
-    finally:
+    finally:  # Ctrl-C goes on to the command line, which says it once
         server.shutdown()
     return 0
