@@ -100,7 +100,7 @@ class Summary:
                 lines.append(MonthLine(str(month), kind, int(codes.size), int(codes.nunique()), states.get(month, "stored")))
         units = set(data.people["unit_code"].dropna()) | set(data.history["unit_code"].dropna())
         return cls(
-            str(data_folder),
+            str(data_folder.resolve()),
             tuple(f.name for f in loaded.inputs.read),
             tuple(f.name for f in loaded.inputs.skipped),
             tuple(sorted(lines, key=lambda m: m.month)),
@@ -235,7 +235,7 @@ def _html_row(problem: Problem, lang: str) -> dict:
         suggestion = advice(problem.code, lang) or problem.suggestion
         original = problem.render() if explanation(problem.code, lang) else None
     return {"where": location(problem, lang), "message": message, "value": problem.value, "suggestion": suggestion,
-            "original": original, "code": problem.code}
+            "original": original, "code": problem.code, "details": problem.details if lang != "vi" else None}
 
 
 def write_html(path: Path, problems: Problems, summary: Summary, lang: str = "vi") -> Path:

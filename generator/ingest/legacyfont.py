@@ -95,12 +95,11 @@ def _from_vni(text: str) -> str:
 
 _TONES = {_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT}
 _INITIALS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
-_NUCLEI = (
-    "uyê|uya|uyu|iêu|yêu|oai|oay|oao|oeo|uôi|ươi|ươu|uây|"
-    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|ưa|ưi|ươ|ưu|uy|yê|"
-    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
-)
-_SYLLABLE = re.compile(f"(?:{_INITIALS})?(?:{_NUCLEI})(?:ch|ng|nh|c|m|n|p|t)?")
+# Vowel groups that end in a glide (or are whole) take no final consonant: "tai", never "taim".
+_CLOSED_NUCLEI = ("uôi|ươi|ươu|iêu|yêu|oai|oay|oao|oeo|uây|uyu|uya|"
+                  "ai|ao|au|ay|âu|ây|eo|êu|iu|oi|ôi|ơi|ui|ưi|ưu|ia|ua|ưa")
+_OPEN_NUCLEI = "uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uơ|ươ|uy|a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+_SYLLABLE = re.compile(f"(?:{_INITIALS})?(?:(?:{_CLOSED_NUCLEI})|(?:{_OPEN_NUCLEI})(?:ch|ng|nh|c|m|n|p|t)?)")
 _WORD_EDGES = "\"'()[]{}.,;:!?-–/\\*"
 _VOWELS = "aăâeêioôơuưy"
 _LETTERS = frozenset("bcdđghklmnpqrstvx" + "".join(
