@@ -744,7 +744,8 @@ def _refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
     for sheet in sheets:
         for column in sheet.cells.columns:
             values = sheet.cells[column]
-            legacy = {v: e for v in pd.unique(values.to_numpy()) if v and (e := legacyfont.legacy_encoding(v))}
+            suspects = values[_only_latin1_with_marks(values)]
+            legacy = {v: e for v in pd.unique(suspects.to_numpy()) if (e := legacyfont.legacy_encoding(v))}
             if not legacy:
                 continue
             hits = values[values.isin(list(legacy))]
@@ -770,6 +771,15 @@ def _refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
                     f"“{legacyfont.convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
         + f"; python -m generator convert-font \"{path}\"",
     )
+
+
+def _only_latin1_with_marks(values: pd.Series) -> np.ndarray:
+    """Cells that could be legacy text, found without a Python call per cell: some character
+    from ¡ to ÿ, and nothing beyond Windows-1252 (real Vietnamese nearly always has ă, ơ, ư, đ, ạ ...)."""
+    text = pa.array(values)
+    marked = pc.match_substring_regex(text, legacyfont.CANDIDATE_PATTERN)
+    beyond = pc.match_substring_regex(text, legacyfont.BEYOND_LATIN1_PATTERN)
+    return pc.and_(marked, pc.invert(beyond)).to_numpy(zero_copy_only=False)
 
 
 def _cell_name(sheet: RawSheet, row: int, column: int) -> str:

@@ -127,6 +127,8 @@ def _words(text: str) -> list[str]:
 
 # Beyond Latin-1, a cell holds real Unicode (ă, ơ, ư, đ, ạ ... ) and was never legacy;
 # Windows-1252's few extra characters (’, “, –, €) are allowed.
+BEYOND_LATIN1_PATTERN = "[^\\x{00}-\\x{ff}’‘“”–—…€•]"  # the same two, in RE2 syntax for pyarrow
+CANDIDATE_PATTERN = "[\\x{a1}-\\x{ff}]"
 _BEYOND_LATIN1 = re.compile("[^\x00-\xff’‘“”–—…€•]")
 _CANDIDATE = re.compile("[\xa1-\xff]")
 
@@ -140,20 +142,29 @@ def legacy_encoding(cell: str) -> str | None:
     for encoding in (TCVN3, VNI):
         fixed = 0
         for word in _words(cell):
-            if word.isascii():
-                continue
-            converted = convert(word, encoding)
-            if converted == word:
-                continue
-            before, after = is_vietnamese_word(word), is_vietnamese_word(converted) or is_vietnamese_word(converted.lower())
-            if before and not after:
+            verdict = _word_verdict(word, encoding)
+            if verdict < 0:
                 fixed = -1
                 break
-            if after and not before and len(converted) > 1:  # "©" alone is no evidence of "â"
-                fixed += 1
+            fixed += verdict
         if fixed > best_fixed:
             best, best_fixed = encoding, fixed
     return best
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_verdict(word: str, encoding: str) -> int:
+    """1 if `word` becomes Vietnamese in `encoding` (evidence for it), -1 if it stops being Vietnamese, else 0."""
+    if word.isascii():
+        return 0
+    converted = convert(word, encoding)
+    if converted == word:
+        return 0
+    before = is_vietnamese_word(word)
+    after = is_vietnamese_word(converted) or is_vietnamese_word(converted.lower())
+    if before and not after:
+        return -1
+    return 1 if after and not before and len(converted) > 1 else 0  # "©" alone is no evidence of "â"
 
 
 def legacy_font_encoding(text: str) -> str | None:
