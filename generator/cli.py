@@ -230,7 +230,8 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         with timings.stage(timings.LEAK_CHECK):
             leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
-        args.site_written = output.resolve()  # from here on, an interruption leaves the new site
+        if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
+            args.site_written = output.resolve()
     except LeakFound as leak:
         return refuse(f"{leak.render()}\nKhông tạo trang. {_kept(output)}")
     except (ContentRefused, StoreChanged) as refusal:
