@@ -211,8 +211,10 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         return 1
 
     view, loaded, _ = _load(args)
-    if loaded is None:
-        return refuse(f"Không có thư mục dữ liệu {args.data.resolve()}.")
+    if loaded is None:  # _load has said why
+        if refusals is not None:
+            refusals.append(f"Không có thư mục dữ liệu {args.data.resolve()}.")
+        return 1
     problems = loaded.problems
     if view is None:
         return refuse(f"Không tạo trang: dữ liệu có lỗi. {_kept(output)}", report.render(problems))

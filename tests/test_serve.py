@@ -42,15 +42,18 @@ def wait_for(condition, seconds: float):
     return None
 
 
+def start_preview(data: DataDir, output: Path, port: int, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--data", str(data.root), "--output", str(output), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "CI": "true"},
+    )
+
+
 def test_serve_rebuilds_on_a_data_change_and_reloads_the_page(tmp_path):
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)])
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--data", str(data.root), "--output", str(tmp_path / "output"),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"},
-    )
+    server = start_preview(data, tmp_path / "output", port)
     try:
         def home():
             try:
@@ -89,11 +92,7 @@ def test_serve_shows_bad_data_as_a_page_of_problems_and_reloads_when_fixed(tmp_p
     rows = [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)]
     data.export_csv("2024-10.csv", rows + [person_row(99, "P1", "Người 1", "XYZ")])  # a unit the registry lacks
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--data", str(data.root), "--output", str(tmp_path / "output"),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "CI": "true"},
-    )
+    server = start_preview(data, tmp_path / "output", port, stderr=subprocess.PIPE)
     try:
         def page(path="/"):
             try:
