@@ -107,7 +107,9 @@ def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: He
                 shared = a.index.intersection(b.index)
                 if len(shared) < SAME_MONTH_SHARE * min(len(a), len(b)) or len(shared) < 2:
                     continue
-                changed = [pid for pid in shared if differences(a.loc[pid], b.loc[pid], registry, headers)]
+                left, right = a.loc[shared, COMPARED_FIELDS], b.loc[shared, COMPARED_FIELDS]
+                differs = (left.ne(right) & ~(left.isna() & right.isna())).fillna(True).any(axis=1)
+                changed = list(shared[differs.to_numpy()])
                 examples = "; ".join(
                     f"{a.loc[pid, 'full_name']} (dòng {a.loc[pid, 'row']} và {b.loc[pid, 'row']}): "
                     + ", ".join(differences(a.loc[pid], b.loc[pid], registry, headers))

@@ -345,3 +345,28 @@ def test_convert_font_on_a_unicode_file_writes_nothing(tmp_path: Path) -> None:
     result = generator("convert-font", str(source))
     assert result.returncode == 0 and "không có ô nào" in assert_plain(result)
     assert not source.with_name("2024-10 (Unicode).csv").exists()
+
+
+def test_a_changed_published_month_names_its_export_and_rows_not_the_store_file(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    rows = clean_rows()
+    data.export_csv("2024-10.csv", rows)
+    first = generator("build", "--data", str(data.root), "--output", str(tmp_path / "site"))
+    assert first.returncode == 0, output_of(first)
+    assert "Docutils" not in output_of(first), "no notice about a Docutils translation nobody sees"
+    rows[3][11] = "Hoàn thành nhiệm vụ"
+    data.export_csv("2024-10.csv", rows)
+    text = assert_plain(generator("build", "--data", str(data.root), "--output", str(tmp_path / "site")))
+    assert "exports/2024-10.csv" in text and ".parquet" not in text
+    assert f"{rows[3][2]} (mã CB0003): xếp loại T → HT" in text
+
+
+def test_bare_pelican_says_which_new_months_it_shows_but_does_not_store(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    result = subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "out"),
+                             "-e", f'CONGKHAI_DATA="{data.root}"'], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "CI": "true", "COLUMNS": "400"})
+    text = output_of(result)
+    assert "Traceback" not in text and "python -m generator build" in text and "tháng 10/2024" in text.lower(), text
+    assert not (data.root / "store").exists()
