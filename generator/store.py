@@ -320,6 +320,7 @@ class Store:
                 f"{format_month(month, 'vi', 'long')} đã công bố, nhưng dữ liệu mới khác bản đã lưu trong kho:\n"
                 + "\n".join(f"  • {line}" for line in difference),
                 file=", ".join(exports) or None,
+                details=" | ".join(difference),
                 suggestion=f"Nếu đây là đính chính, chạy lại với --correction \"lý do đính chính\" (lý do được công bố kèm ngày). "
                            f"Nếu không, trả tệp xuất cũ của tháng {month} về exports/ hoặc bỏ tệp mới ra.",
             )
@@ -527,7 +528,7 @@ def _row_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
     for person_id in differs.index[differs.any(axis=1)][:_EXAMPLE_ROWS]:
         values = ", ".join(f"{_FIELD_LABELS[c]} {_value(a.at[person_id, c])} → {_value(b.at[person_id, c])}"
                            for c in columns if differs.at[person_id, c])
-        lines.append(f"  {b.at[person_id, 'full_name'] if 'full_name' in columns else ''} (mã {person_id}): {values}")
+        lines.append(f"{b.at[person_id, 'full_name'] if 'full_name' in columns else ''} (mã {person_id}): {values}")
     return lines
 
 

@@ -111,7 +111,7 @@ def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: He
                 differs = (left.ne(right) & ~(left.isna() & right.isna())).fillna(True).any(axis=1)
                 changed = list(shared[differs.to_numpy()])
                 examples = "; ".join(
-                    f"{a.loc[pid, 'full_name']} (dòng {a.loc[pid, 'row']} và {b.loc[pid, 'row']}): "
+                    f"{a.loc[pid, 'full_name']} (dòng {a.loc[pid, 'row']} ↔ {b.loc[pid, 'row']}): "
                     + ", ".join(differences(a.loc[pid], b.loc[pid], registry, headers))
                     for pid in changed[:3]
                 )
