@@ -15,6 +15,7 @@ import errno
 import functools
 import html
 import http.server
+import queue
 import socket
 import sys
 import threading
@@ -138,15 +139,27 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
         print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
         return 1
     server.daemon_threads = True
-    builds.done(build())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Xem thử ở http://{bind}:{port}/ — tự tạo lại và tải lại trang khi dữ liệu, bài viết hay giao diện thay đổi. "
-          "Dừng: Ctrl+C.")
+    # Changes are watched from before the first build, so that a file saved while it runs is not missed.
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    paths = [p for p in watched if p.exists()]
+    threading.Thread(target=lambda: [changes.put(c) for c in watch(*paths, debounce=400, stop_event=stop)],
+                     daemon=True).start()
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
     try:
-        for changes in watch(*[p for p in watched if p.exists()], debounce=400):
-            names = sorted({Path(path).name for _, path in changes})
+        builds.done(build())
+        serving.start()
+        print(f"Xem thử ở http://{bind}:{port}/ — tự tạo lại và tải lại trang khi dữ liệu, bài viết hay giao diện thay đổi. "
+              "Dừng: Ctrl+C.")
+        while True:
+            changed = changes.get()
+            while not changes.empty():  # several saves during one build: one rebuild
+                changed |= changes.get()
+            names = sorted({Path(path).name for _, path in changed})
             print(f"\nThay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''} — tạo lại trang…")
             builds.done(build())
     finally:  # Ctrl-C goes on to the command line, which says it once
-        server.shutdown()
-    return 0
+        stop.set()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
