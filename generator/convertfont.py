@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,6 @@ _LEGACY_FONT_PREFIXES = (".vn", "vni")
 
 def _convert_xlsx(path: Path, out: Path) -> list[Change]:
     import openpyxl
-    from openpyxl.styles import Font
 
     try:
         workbook = openpyxl.load_workbook(path)
@@ -75,9 +75,9 @@ def _convert_xlsx(path: Path, out: Path) -> list[Change]:
                 changes.append(Change(sheet.title, cell.coordinate, cell.value, after, encoding))
                 cell.value = after
                 if (cell.font.name or "").lower().startswith(_LEGACY_FONT_PREFIXES):
-                    font = Font(**{k: getattr(cell.font, k) for k in ("size", "bold", "italic", "underline", "color")})
-                    cell.font = Font(name="Times New Roman", size=font.size, bold=font.bold, italic=font.italic,
-                                     underline=font.underline, color=font.color)
+                    font = copy(cell.font)
+                    font.name = "Times New Roman"
+                    cell.font = font
     if changes:
         workbook.save(out)
     return changes

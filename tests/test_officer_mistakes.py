@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import Font
 
 from conftest import PERSON_HEADER, DataDir, person_row, write_csv
 from generator.text import strip_marks
@@ -308,6 +309,7 @@ def test_convert_font_rewrites_only_the_legacy_cells_of_an_xlsx(tmp_path: Path) 
     workbook = openpyxl.load_workbook(source)
     workbook.active["B30"] = "=1+1"
     workbook.active["P2"] = "Ông Müller, Công ty ABC®"
+    workbook.active["C9"].font = Font(name="VNI-Times", size=13, bold=True)
     workbook.save(source)
     result = generator("convert-font", str(source), "--out", str(tmp_path / "fixed.xlsx"))
     text = assert_plain(result)
@@ -316,6 +318,7 @@ def test_convert_font_rewrites_only_the_legacy_cells_of_an_xlsx(tmp_path: Path) 
     before, after = openpyxl.load_workbook(source).active, openpyxl.load_workbook(tmp_path / "fixed.xlsx").active
     changed = [c.coordinate for row in before.iter_rows() for c in row if c.value != after[c.coordinate].value]
     assert changed == ["C9"] and after["C9"].value == "Nguyễn Thị Giang"
+    assert (after["C9"].font.name, after["C9"].font.size, after["C9"].font.b) == ("Times New Roman", 13, True)
     shutil.move(tmp_path / "fixed.xlsx", source)
     assert generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html")).returncode == 0
 
