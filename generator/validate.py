@@ -40,7 +40,7 @@ def validate(people: pd.DataFrame, history: pd.DataFrame, registry: Registry, po
     people = check_month_sent_twice(people, registry, headers, problems)
     people = merge_identical_rows(people, problems, headers)
     check_identity(people, registry, headers, problems)
-    check_scores(people, policy, problems)
+    check_scores(people, policy, problems, headers)
     history = history.dropna(subset=["month"])
     if len(history):
         history = history.assign(unit_code=resolve_units(history, registry, problems))
@@ -175,7 +175,7 @@ def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, p
                            details=f"{a['file']} {a['row']} ↔ {b['file']} {b['row']}; {changed}")
 
 
-def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems) -> None:
+def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems, headers: Headers | None = None) -> None:
     """A final score that earns another rating than the one given is a warning."""
     earned = policy.scale.from_score(people["final_score"])
     disagree = (earned.notna() & people["final_rating"].notna() & earned.ne(people["final_rating"])).fillna(False)
@@ -183,7 +183,8 @@ def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems) -> No
         row = people.loc[position]
         problems.warning("score-disagrees",
                          f"Điểm {row['final_score']:g} ứng với mức {earned[position]}, nhưng xếp loại là {row['final_rating']}.",
-                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]), column="Điểm", value=f"{row['final_score']:g}")
+                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
+                         column=header_as_written(row, "final_score", headers or {}), value=f"{row['final_score']:g}")
 
 
 def drop_months_with_people(history: pd.DataFrame, people: pd.DataFrame, problems: Problems) -> pd.DataFrame:
