@@ -23,7 +23,7 @@ from . import aggregate, audit, progress, timings
 from .checks import check_figures
 from .config import Policy, units_per_page
 from .ingest import batch
-from .ingest.exports import empty_people, read_person_file
+from .ingest.exports import HEADERS, empty_people, headers_of, read_person_file, with_headers
 from .ingest.history import empty_history, read_history_file
 from .problems import Problems
 from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
@@ -94,7 +94,7 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     if not len(intake.people) and not len(intake.history) and not store.months and not problems.has_errors:
         problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
                        file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
-    data = validate(intake.people, intake.history, registry, policy, problems)
+    data = validate(intake.people, intake.history, registry, policy, problems, headers=intake.headers)
     inputs = intake.files
     del intake  # the raw rows: at city scale a copy of every row that nothing reads again
     update = store.compare(data.people, data.history, inputs.read, registry=registry, correction=correction, problems=problems)
@@ -162,6 +162,7 @@ class Intake:
     people: pd.DataFrame
     history: pd.DataFrame
     files: InputFiles
+    headers: dict  # (file, sheet) -> {field: the column's header as written}
 
 
 def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems) -> Intake:
@@ -178,10 +179,12 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
     siblings = [f for f in files if f not in new and store.months_of(f) & touched]
     if siblings:
         more_people, more_history = _read_files(siblings, scale, problems)
-        people = pd.concat([people, more_people], ignore_index=True)
-        history = pd.concat([history, more_history], ignore_index=True)
+        people = with_headers(pd.concat([people, more_people], ignore_index=True), headers_of([people, more_people]))
+        history = with_headers(pd.concat([history, more_history], ignore_index=True), headers_of([history, more_history]))
     read = [f for f in files if f in new or f in siblings]
-    return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)))
+    headers = {**people.attrs.get(HEADERS, {}), **history.attrs.get(HEADERS, {})}
+    people.attrs.clear(), history.attrs.clear()  # the rows go on to the store, which keeps no attrs
+    return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)), headers)
 
 
 def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -191,8 +194,8 @@ def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems)
     for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
         if frame is not None and len(frame):
             (people if file.kind == PEOPLE else history).append(frame)
-    return (pd.concat(people, ignore_index=True) if people else empty_people(),
-            pd.concat(history, ignore_index=True) if history else empty_history())
+    return (with_headers(pd.concat(people, ignore_index=True), headers_of(people)) if people else empty_people(),
+            with_headers(pd.concat(history, ignore_index=True), headers_of(history)) if history else empty_history())
 
 
 def _read_input(file: ExportFile, problems: Problems, scale: RatingScale) -> pd.DataFrame | None:

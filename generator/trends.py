@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from . import addresses
-from .config import Policy, QuotaRule
+from .config import Policy, QuotaRule, SettingsError
 from .formatting import round_half_up, share
 from .public import PUBLIC, Figures, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
 
@@ -34,10 +34,6 @@ REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
 
 
 # --- settings -------------------------------------------------------------------
-
-
-class SettingsError(ValueError):
-    """A CONGKHAI_* trend setting that cannot be used; the message says which and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +94,27 @@ class TrendSettings:
         )
 
 
+def trend_settings_problems(settings: Mapping) -> list[str]:
+    """One line per trend setting that cannot be used (config.settings_problems lists them all)."""
+    checks = {
+        "CONGKHAI_BASE_SALARY": _base_salaries,
+        "CONGKHAI_REWARD_MULTIPLES": _multiples,
+        "CONGKHAI_REWARD_BUDGET": lambda value: _whole_amount("CONGKHAI_REWARD_BUDGET", value),
+        "CONGKHAI_MOVERS": lambda value: _whole_amount("CONGKHAI_MOVERS", value),
+    }
+    lines = []
+    for name, check in checks.items():
+        if name in settings:
+            try:
+                check(settings[name])
+            except SettingsError as error:
+                lines.append(str(error))
+    return lines
+
+
 def _base_salaries(table) -> tuple[tuple[str, int], ...]:
     if not isinstance(table, Mapping):
-        raise SettingsError('CONGKHAI_BASE_SALARY phải là bảng {"YYYY-MM": số đồng}, ví dụ {"2024-07": 2340000}.')
+        raise SettingsError(f'CONGKHAI_BASE_SALARY = {table!r}: phải là bảng {{"YYYY-MM": số đồng}}, ví dụ {{"2024-07": 2340000}}.')
     rows = []
     for month, amount in table.items():
         if not (isinstance(month, str) and len(month) == 7 and month[4] == "-" and month[:4].isdigit()
@@ -112,7 +126,7 @@ def _base_salaries(table) -> tuple[tuple[str, int], ...]:
 
 def _multiples(table) -> tuple[tuple[str, Decimal], ...]:
     if not isinstance(table, Mapping):
-        raise SettingsError('CONGKHAI_REWARD_MULTIPLES phải là bảng {"XS": "0.5"}.')
+        raise SettingsError(f'CONGKHAI_REWARD_MULTIPLES = {table!r}: phải là bảng {{"XS": "0.5"}}.')
     rows = []
     for level, multiple in table.items():
         if level not in REWARD_LEVELS:
