@@ -274,6 +274,16 @@ def test_busy_port_is_found_before_building_with_a_port_to_use(tmp_path: Path) -
     assert not (tmp_path / "site").exists(), "nothing was built"
 
 
+def pages_being_written(folder: Path) -> bool:
+    for staging in folder.glob(".site.new-*"):
+        try:
+            if any(staging.iterdir()):
+                return True
+        except FileNotFoundError:  # the build removed it meanwhile
+            pass
+    return False
+
+
 def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(tmp_path: Path) -> None:
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", clean_rows())
@@ -283,8 +293,8 @@ def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(tmp_path: Path) -
     data.export_csv("2024-11.csv", clean_rows("11/2024"))
     build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(data.root), "--output", str(site)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    # Ctrl-C reaches the whole process group once the new site is being written beside the old one.
-    while build.poll() is None and not list(tmp_path.glob(".site.new-*")):
+    # Ctrl-C reaches the whole process group once pages of the new site are being written beside the old one.
+    while build.poll() is None and not pages_being_written(tmp_path):
         time.sleep(0.01)
     if build.poll() is None:
         os.killpg(build.pid, signal.SIGINT)

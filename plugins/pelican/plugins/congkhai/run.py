@@ -45,8 +45,9 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-{os.getpid()}-", dir=output.parent))
-    try:
+    staging = None
+    try:  # from the staging folder's creation on, so that Ctrl-C at any point removes it
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-{os.getpid()}-", dir=output.parent))
         settings = pelican_settings(settings_file, staging, site, site_url)
         logging.getLogger("pelican").setLevel(logging.WARNING)
         with timings.stage(timings.PAGES):
@@ -62,7 +63,8 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
                 before_swap()
             _swap(staging, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
 
