@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -233,10 +235,58 @@ def test_feeds_have_one_entry_per_month_newest_first(published):
     assert english.find(f"{ATOM}entry/{ATOM}link").get("href") == SUB_PATH_URL + "en/thang/2025-07/"
 
 
-def test_relative_feed_links_resolve_from_the_feed(site):
-    atom = ET.parse(site / "feeds/thang.atom.xml").getroot()
-    href = atom.find(f"{ATOM}entry/{ATOM}link").get("href")
-    assert target(site, "feeds/thang.atom.xml", href) == site / "thang/2025-07/index.html"
+def test_a_build_without_the_sites_address_writes_no_feed_and_links_none(site):
+    assert not list(site.rglob("*.xml"))
+    for page in ["index.html", "en/index.html", "thang/2025-07/index.html"]:
+        text = (site / page).read_text("utf-8")
+        assert "atom" not in text and "rss" not in text.lower(), page
+
+
+def feeds(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.xml") if p.name != "sitemap.xml")
+
+
+def test_every_feed_reads_in_a_feed_reader_with_absolute_addresses(published):
+    import feedparser
+
+    found = feeds(published)
+    assert {"feeds/thang.atom.xml", "feeds/thang.rss.xml", "en/feeds/thang.atom.xml", "feeds/all.atom.xml",
+            "feeds/all.rss.xml"} <= {p.relative_to(published).as_posix() for p in found}
+    for path in found:
+        parsed = feedparser.parse(path.read_bytes())
+        where = path.relative_to(published).as_posix()
+        assert not parsed.bozo, (where, parsed.get("bozo_exception"))
+        assert parsed.entries, where
+        self_links = [link.href for link in parsed.feed.get("links", []) if link.get("rel") == "self"]
+        assert self_links == [SUB_PATH_URL + where], where
+        for entry in parsed.entries:
+            assert entry.link.startswith(SUB_PATH_URL), (where, entry.link)
+            assert entry.id.startswith("tag:portal.example.vn,"), (where, entry.id)
+            assert entry.get("author"), where  # never an empty author
+            for href in re.findall(r'href="([^"]+)"', entry.get("summary", "") + "".join(
+                    c.value for c in entry.get("content", []))):
+                assert href.startswith(SUB_PATH_URL), (where, href)
+
+
+def test_rss_guids_that_are_not_addresses_say_so(published):
+    for path in feeds(published):
+        if path.name.endswith(".rss.xml"):
+            for guid in ET.parse(path).getroot().iter("guid"):
+                assert guid.text.startswith("tag:") and guid.get("isPermaLink") == "false", path
+
+
+def test_publish_with_an_address_gives_the_feeds_that_address(tmp_path):
+    """publishconf.py's FEED_DOMAIN = SITEURL was read before --site-url replaced SITEURL."""
+    data = fixture.write_data(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "publish", "--data", str(data.root), "--site-url", "https://example.gov.vn/ck",
+         "--output", str(tmp_path / "out"), "--dist", str(tmp_path / "dist")],
+        cwd=fixture.ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for feed in ("feeds/all.atom.xml", "feeds/thang.atom.xml", "en/feeds/thang.atom.xml"):
+        text = (tmp_path / "out" / feed).read_text("utf-8")
+        assert f'href="https://example.gov.vn/ck/{feed}" rel="self"' in text, feed
+        assert "portal.example.vn" not in text, feed
 
 
 def test_feeds_are_the_same_from_one_build_to_the_next(tmp_path, published):

@@ -21,6 +21,8 @@ class DashboardGenerator(Generator):
         self.site: SiteView = site_view_from_settings(self.settings)
         self.context["site"] = self.site
         self.context["lang"] = languages.DEFAULT
+        # Feeds need the site's address (syndication.py): pages link to them only where they exist.
+        self.context["FEEDS"] = syndication.absolute_site_url(self.settings) is not None
         self.pages_written: list[str] = []
         self.add_trends()
 
@@ -150,7 +152,10 @@ class DashboardGenerator(Generator):
                 self.pages_written += [content.url, localised]
 
     def write_month_feeds(self) -> None:
-        """Atom and RSS, one entry per month, in each language (Pelican's feed writer)."""
+        """Atom and RSS, one entry per month, in each language (Pelican's feed writer), where the
+        site's address is known."""
+        if not self.context["FEEDS"]:
+            return
         for lang in languages.LANGUAGES:
             for kind in ("atom", "rss"):
                 syndication.write_month_feed(self, lang, kind)
