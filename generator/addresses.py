@@ -108,6 +108,16 @@ def month_feed(kind: str) -> str:
     return f"feeds/thang.{kind}.xml"
 
 
+def unit_feed(code: str) -> str:
+    """A unit's Atom feed: one entry per month with its figures (follow one unit)."""
+    return f"feeds/don-vi/{code}.atom.xml"
+
+
+def month_anchor(month: str) -> str:
+    """The id of a month's row on a unit's page (a unit feed's entries link there)."""
+    return f"thang-{month}"
+
+
 def sitemap() -> str:
     return "sitemap.xml"
 

@@ -275,6 +275,47 @@ def test_rss_guids_that_are_not_addresses_say_so(published):
                 assert guid.text.startswith("tag:") and guid.get("isPermaLink") == "false", path
 
 
+def test_each_unit_has_a_feed_in_both_languages_with_one_entry_per_month(published):
+    import feedparser
+
+    for code, months in {"PTC": ["2025-07", "2025-06", "2025-05"], "TL": ["2025-06", "2025-05"]}.items():
+        for prefix in ("", "en/"):
+            parsed = feedparser.parse((published / f"{prefix}feeds/don-vi/{code}.atom.xml").read_bytes())
+            assert not parsed.bozo
+            assert [e.link for e in parsed.entries] == [
+                f"{SUB_PATH_URL}{prefix}don-vi/{code}/#thang-{m}" for m in months]
+            page = (published / f"{prefix}don-vi/{code}/index.html").read_text("utf-8")
+            for m in months:
+                assert f'id="thang-{m}"' in page  # the entry's link leads to its month's row
+    ptc = feedparser.parse((published / "feeds/don-vi/PTC.atom.xml").read_bytes()).entries[0]
+    assert ptc.title == "Phòng Tài chính - Kế hoạch: kết quả xếp loại Tháng 7/2025"
+    content = ptc.content[0].value
+    # 2025-07: PTC has 13 people, 3 XS (the withheld one counts), 9 T, 1 HT, no K.
+    assert "Hoàn thành xuất sắc nhiệm vụ: 3 người (23,08%)" in content
+    assert "Hoàn thành nhiệm vụ: 1 người (7,69%)" in content
+    assert f'href="{SUB_PATH_URL}thang/2025-07/xuat-sac/#dv-PTC"' in content
+    english = feedparser.parse((published / "en/feeds/don-vi/PTC.atom.xml").read_bytes()).entries[0]
+    assert '<span lang="vi">Phòng Tài chính - Kế hoạch</span>' in english.content[0].value
+    assert "Completed duties excellently: 3 people (23.08%)" in english.content[0].value
+
+
+def test_a_merged_units_feed_publishes_no_hidden_figure(published):
+    import feedparser
+
+    for entry in feedparser.parse((published / "feeds/don-vi/TL.atom.xml").read_bytes()).entries:
+        content = entry.content[0].value
+        assert "(gộp)" in content
+        assert "Hoàn thành nhiệm vụ:" not in content and "Không hoàn thành nhiệm vụ:" not in content
+
+
+def test_a_unit_page_links_to_its_feed_in_head_and_in_view(published, site):
+    page = (published / "don-vi/PTC/index.html").read_text("utf-8")
+    feed = SUB_PATH_URL + "feeds/don-vi/PTC.atom.xml"
+    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="' + re.escape(feed), page)
+    assert re.search(r'<a href="' + re.escape(feed) + '">Theo dõi đơn vị này', page)
+    assert "feeds/don-vi" not in (site / "don-vi/PTC/index.html").read_text("utf-8")
+
+
 def test_publish_with_an_address_gives_the_feeds_that_address(tmp_path):
     """publishconf.py's FEED_DOMAIN = SITEURL was read before --site-url replaced SITEURL."""
     data = fixture.write_data(tmp_path / "data")

@@ -99,8 +99,12 @@ class DashboardGenerator(Generator):
         return written
 
     def write_unit_pages(self) -> None:
+        """Each unit's page and, where the site's address is known, its feed, in each language."""
         for unit in self.site.units:
             self.write_page(unit.unit.url, "unit", unit=unit)
+            if self.context["FEEDS"]:
+                for lang in languages.LANGUAGES:
+                    syndication.write_unit_feed(self, unit, lang)
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""

@@ -17,14 +17,15 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from generator import addresses
+from generator.public import UnitView
 
 from . import languages
 from .filters import translations_folder
 
 
 @dataclass(frozen=True)
-class MonthEntry:
-    """One month, shaped as Pelican's feed writer reads a content item."""
+class FeedEntry:
+    """One entry (a month), shaped as Pelican's feed writer reads a content item."""
 
     title: str
     url: str
@@ -80,22 +81,41 @@ def absolute_site_url(settings) -> str | None:
 
 def write_month_feed(generator, lang: str, kind: str) -> None:
     """Write the `kind` ("atom" or "rss") feed of every month, newest first, in `lang`."""
-    path = languages.localise(addresses.month_feed(kind), lang)
+    entries = [(month.url, announced(month.month), {"month": month}) for month in reversed(generator.site.months)]
+    write_feed(generator, addresses.month_feed(kind), lang, kind, "feed_month", entries)
+
+
+def write_unit_feed(generator, unit: UnitView, lang: str) -> None:
+    """Write a unit's Atom feed in `lang`: one entry per month, newest first, each the unit's figures
+    that month (feed_unit.html), its link the month's row of the unit's page."""
+    entries = [(f"{unit.unit.url}#{addresses.month_anchor(m.month)}", announced(m.month), {"unit_month": m})
+               for m in unit.months]
+    write_feed(generator, addresses.unit_feed(unit.unit.code), lang, "atom", "feed_unit", entries, unit=unit)
+
+
+def write_feed(generator, path: str, lang: str, kind: str, template_name: str,
+               entries: list[tuple[str, datetime, dict]], **feed_variables) -> None:
+    """Write one feed at `path` (in `lang`'s folder) through Pelican's feed writer.
+
+    `entries`: (address relative to the site root, date, template variables) of each entry.
+    The template renders an entry's content and sets `title`, `summary` and `feed_title`;
+    it sees `feed_variables` too."""
     site_url = absolute_site_url(generator.settings)
     site_name = languages.translations(str(translations_folder(generator.settings)), lang).gettext(
         generator.settings["SITENAME"])
-    context = dict(generator.context, lang=lang, SITEURL=site_url, FEED_DOMAIN=site_url, SITENAME=site_name)
-    template = generator.get_template("feed_month")
-    entries = []
-    feed_title = ""
-    for month in reversed(generator.site.months):
-        rendered = template.make_module(dict(context, month=month))
+    context = dict(generator.context, lang=lang, SITEURL=site_url, FEED_DOMAIN=site_url, SITENAME=site_name,
+                   **feed_variables)
+    template = generator.get_template(template_name)
+    items, feed_title = [], ""
+    for url, date, variables in entries:
+        rendered = template.make_module(dict(context, **variables))
         feed_title = rendered.feed_title
-        entries.append(MonthEntry(
-            title=str(rendered.title), url=languages.localise(month.url, lang), date=announced(month.month),
+        items.append(FeedEntry(
+            title=str(rendered.title), url=languages.localise(url, lang), date=date,
             summary=str(rendered.summary), content=str(rendered).strip(),
         ))
-    generator.writer.write_feed(entries, context, path=path, feed_type=kind, feed_title=str(feed_title))
+    generator.writer.write_feed(items, context, path=languages.localise(path, lang), feed_type=kind,
+                                feed_title=str(feed_title))
 
 
 def sitemap(site_url: str, urls: list[str]) -> bytes:
