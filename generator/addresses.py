@@ -118,6 +118,16 @@ def month_anchor(month: str) -> str:
     return f"thang-{month}"
 
 
+def chart_csv(page: str, chart_id: str) -> str:
+    """A chart's figures as CSV, beside the page (at address `page`) that draws it."""
+    return f"{page}{chart_id}.csv"
+
+
+def chart_page(page: str, chart_id: str) -> str:
+    """A page that shows one chart of `page` alone, for an iframe elsewhere."""
+    return f"{page}{chart_id}/"
+
+
 def sitemap() -> str:
     return "sitemap.xml"
 

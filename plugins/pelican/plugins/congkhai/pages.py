@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from generator import addresses, opendata, progress, search
+from generator import addresses, charts, opendata, progress, search
 from generator.charts import PageCharts
 from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
@@ -67,6 +67,8 @@ class DashboardGenerator(Generator):
         self.write_page("", "home", month=site.latest)
         for month in site.months:
             self.write_page(month.url, "month", month=month)
+            if not month.split:
+                self.write_charts(month.url, lambda lang, month=month: self.charts.of_page("month", lang, month=month))
             if month.honour is not None:
                 self.write_page(month.honour_url, "honour", month=month)
             if month.split:
@@ -80,8 +82,10 @@ class DashboardGenerator(Generator):
         for block in month.blocks:
             honour = month.honour_block(block.block)
             for number, page in enumerate(block.pages):
-                self.write_page(page.url, "month_block", month=month, block=page, ranked=block_month(month, page),
+                ranked = block_month(month, page)
+                self.write_page(page.url, "month_block", month=month, block=page, ranked=ranked,
                                 honour_block=honour.pages[number] if honour else None)
+                self.write_charts(page.url, lambda lang, ranked=ranked: self.charts.of_page("month", lang, month=ranked))
         for block in month.honour or ():
             for page in block.pages:
                 self.write_page(page.url, "honour_block", month=month, block=page)
@@ -102,6 +106,8 @@ class DashboardGenerator(Generator):
         """Each unit's page and, where the site's address is known, its feed, in each language."""
         for unit in self.site.units:
             self.write_page(unit.unit.url, "unit", unit=unit)
+            code = unit.unit.code
+            self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
             if self.context["FEEDS"]:
                 for lang in languages.LANGUAGES:
                     syndication.write_unit_feed(self, unit, lang)
@@ -111,10 +117,22 @@ class DashboardGenerator(Generator):
         settings = TrendSettings.from_settings(self.settings)
         self.trends = build_trends(self.site, settings)
         self.context["trends"] = self.trends
-        self.env.globals["charts"] = PageCharts(self.trends, settings.policy.quota)
+        self.charts = PageCharts(self.trends, settings.policy.quota)
+        self.env.globals["charts"] = self.charts
 
     def write_trends(self) -> None:
         self.write_page(addresses.trends_page(), "trends")
+        self.write_charts(addresses.trends_page(), lambda lang: self.charts.of_page("trends", lang))
+
+    def write_charts(self, page: str, charts_of) -> None:
+        """The charts of the page at `page` to take away: each one's CSV (its exact figures) in each
+        language, and a page that shows it alone (for an iframe). `charts_of(lang)`: the page's charts."""
+        for lang in languages.LANGUAGES:
+            for chart in charts_of(lang):
+                self.write_file(languages.localise(addresses.chart_csv(page, chart.id), lang), charts.to_csv(chart))
+        for chart in charts_of(languages.DEFAULT):
+            self.write_page(addresses.chart_page(page, chart.id), "chart", of_page=page,
+                            chart_of=lambda lang, chart_id=chart.id: next(c for c in charts_of(lang) if c.id == chart_id))
 
     def write_briefs(self) -> None:
         for brief in build_briefs(self.site, self.trends):
