@@ -94,6 +94,11 @@ def units_page() -> str:
     return "don-vi/"
 
 
+def compare_page() -> str:
+    """Compare up to five units, month by month, beside the organisation (selection in ?don-vi=A,B)."""
+    return "so-sanh/"
+
+
 def search_page() -> str:
     return "tim-kiem/"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from generator import addresses, charts, opendata, progress, search
+from generator import addresses, charts, compare, opendata, progress, search
 from generator.charts import PageCharts
 from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
@@ -38,6 +38,7 @@ class DashboardGenerator(Generator):
             self.write_archive()
             self.write_units_index()
             self.write_search()
+            self.write_compare()
             self.write_content_in_english()
         self.pages_written += pages_there
         self.write_month_feeds()
@@ -156,6 +157,14 @@ class DashboardGenerator(Generator):
         """The search page in each language, and its index (one for both: names are names)."""
         self.write_page(addresses.search_page(), "search", search_folder=search.FOLDER)
         for path, content in search.files(self.site):
+            self.write_file(path, content)
+
+    def write_compare(self) -> None:
+        """The compare page in each language and its figures (the units: the search index's)."""
+        self.write_page(addresses.compare_page(), "compare", units_file=search.UNITS_FILE,
+                        data_folder=compare.DATA_FOLDER, most_units=compare.MOST_UNITS,
+                        months=self.trends.organisation.months)
+        for path, content in compare.files(self.trends):
             self.write_file(path, content)
 
     def write_content_in_english(self) -> None:
