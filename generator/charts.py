@@ -342,9 +342,11 @@ class PageCharts:
 
     KEPT = 16
 
-    def __init__(self, trends: TrendsView, quota: QuotaRule):
+    def __init__(self, trends: TrendsView, quota: QuotaRule, names=None):
         self._trends = trends
         self._quota = quota
+        # names(name, lang): a block's or a level's name in `lang` (the theme's catalog); as it is by default.
+        self._names = names or (lambda name, lang: name)
         self._made: OrderedDict = OrderedDict()
 
     def _once(self, key, make, keep=None):
@@ -385,8 +387,10 @@ class PageCharts:
             "coverage": coverage("bieu-do-danh-gia", t.organisation, t.coverage_floor, lang),
             "raised_lowered": raised_lowered("bieu-do-nang-ha", t.organisation, lang),
             "rewards": rewards("bieu-do-khen-thuong", t.rewards, lang),
-            "levels": level_shares("bieu-do-theo-cap", t.levels, lang),
-            "blocks": level_shares("bieu-do-theo-khoi", t.blocks, lang),
+            "levels": level_shares("bieu-do-theo-cap", t.levels, lang,
+                                   panel_names=[self._names(s.name, lang) for s in t.levels]),
+            "blocks": level_shares("bieu-do-theo-khoi", t.blocks, lang,
+                                   panel_names=[self._names(s.name, lang) for s in t.blocks]),
         })
 
 

@@ -58,6 +58,7 @@ def test_pick_units_without_diacritics_share_the_address_and_open_it(site, serve
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server + "so-sanh/")
+    page.locator("#so-sanh").wait_for()  # shown once the units have loaded
     for code, name, *_ in chosen:
         page.fill("#them", fold(name))  # typed without diacritics
         page.get_by_role("button", name=name).first.click()
@@ -69,6 +70,7 @@ def test_pick_units_without_diacritics_share_the_address_and_open_it(site, serve
 
     opened = browser.new_page(viewport={"width": 1024, "height": 800})
     opened.goto(shared)
+    opened.locator("#bang-so-sanh tbody tr").first.wait_for()  # the units and their figures have loaded
     chosen_names = opened.locator("#da-chon a").all_inner_texts()
     assert chosen_names == [name for _, name, *_ in chosen]
     header = opened.locator("#bang-so-sanh thead").inner_text()
@@ -88,6 +90,7 @@ def test_at_most_five_units(site, server, browser):
     codes = [u[0] for u in units(site)][:7]
     page = browser.new_page()
     page.goto(server + "so-sanh/?don-vi=" + ",".join(codes))
+    page.locator("#bang-so-sanh tbody tr").first.wait_for()
     assert page.locator("#da-chon li").count() == 5
     page.fill("#them", "a")
     assert "5" in page.locator("#so-sanh-trang-thai").inner_text()

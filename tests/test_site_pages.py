@@ -121,6 +121,22 @@ def test_english_pages_have_english_chrome_and_names_as_they_are(site):
     assert "What is not published" in about
 
 
+def test_english_pages_translate_block_and_level_names_and_mark_unit_names_as_vietnamese(site):
+    unit = (site / "en/don-vi/PTC/index.html").read_text("utf-8")
+    assert "<dd>Government agencies</dd>" in unit and "<dd>District level</dd>" in unit
+    assert '<h1><span lang="vi">Phòng Tài chính - Kế hoạch</span></h1>' in unit
+    assert "<title>Phòng Tài chính - Kế hoạch ·" in unit  # titles are text: no markup
+    month = (site / "en/thang/2025-07/index.html").read_text("utf-8")
+    assert "Khối Chính quyền" not in month and "Ward offices" in month and "Ward level" in month
+    assert '<span lang="vi">UBND phường Việt Hưng mới</span>' in month
+    trends = (site / "en/xu-huong/index.html").read_text("utf-8")
+    assert "per person" in trends and "/people" not in trends
+    csv = (site / "en/xu-huong/bieu-do-theo-khoi.csv").read_bytes().decode("utf-8-sig")
+    assert "Schools," in csv and "Khối" not in csv
+    vietnamese = (site / "don-vi/PTC/index.html").read_text("utf-8")
+    assert "<dd>Khối Chính quyền</dd>" in vietnamese and 'lang="vi"' not in vietnamese.split("<body>")[1]
+
+
 def test_catalog_translates_every_template_message():
     """Each _('...') of the templates has an English translation that keeps its placeholders."""
     from babel.messages.extract import extract_from_dir

@@ -10,7 +10,7 @@ from generator.charts import PageCharts
 from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
 
-from . import languages, parallel, syndication
+from . import filters, languages, parallel, syndication
 from .settings import site_view_from_settings
 
 
@@ -118,7 +118,8 @@ class DashboardGenerator(Generator):
         settings = TrendSettings.from_settings(self.settings)
         self.trends = build_trends(self.site, settings)
         self.context["trends"] = self.trends
-        self.charts = PageCharts(self.trends, settings.policy.quota)
+        self.charts = PageCharts(self.trends, settings.policy.quota,
+                                 names=lambda name, lang: filters.data_term(self.settings, name, lang))
         self.env.globals["charts"] = self.charts
 
     def write_trends(self) -> None:
