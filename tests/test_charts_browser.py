@@ -179,3 +179,14 @@ def test_a_charts_own_page_shows_it_alone_and_the_embed_code_points_there(server
     page.locator(".plot svg.main-svg").first.wait_for(timeout=20_000)
     assert page.locator("nav").count() == 0
     page.close()
+
+
+def test_on_a_360px_phone_the_first_screen_shows_the_month_its_coverage_and_its_picture(server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(f"{server}/")
+    for selector in ("h1", "p.lead", "svg.level-bar"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["y"] + box["height"] <= 640, selector
+    assert page.locator("svg.level-bar rect").count() >= 3
+    context.close()

@@ -137,6 +137,21 @@ def test_english_pages_translate_block_and_level_names_and_mark_unit_names_as_vi
     assert "<dd>Khối Chính quyền</dd>" in vietnamese and 'lang="vi"' not in vietnamese.split("<body>")[1]
 
 
+def test_home_page_pictures_the_months_levels_without_script_and_says_the_same_in_text(site):
+    home = (site / "index.html").read_text("utf-8")
+    picture = home[home.index('<figure class="level-picture"'):home.index("</figure>")]
+    assert home.index('<figure class="level-picture"') < home.index('<table class="levels">')  # above the table
+    assert 'role="img"' in picture and "<script" not in picture
+    legend = re.findall(r"</svg> ([^<]+) <b>([^<]+)</b> <small>\(([^)]+)\)</small>", picture)
+    table = re.findall(r'<tr><th scope="row">[^<]+</th><td>([^<]+)</td><td>([^<]+)</td>', home)
+    # The legend says each level's share and count, as the table below does, in the same order.
+    assert [(share, count.split(" ")[0]) for _, share, count in legend] == [(share, count) for count, share in table]
+    widths = [float(w) for w in re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)"', picture)]
+    assert sum(widths) == pytest.approx(320, abs=len(widths) * 1.01)
+    assert re.search(r'<p class="share-line">\s*<svg[^>]*aria-hidden="true"', home)
+    assert "Tỷ lệ Xuất sắc 12 tháng qua:" in home
+
+
 def test_catalog_translates_every_template_message():
     """Each _('...') of the templates has an English translation that keeps its placeholders."""
     from babel.messages.extract import extract_from_dir
