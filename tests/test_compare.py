@@ -5,28 +5,13 @@ And its data: each unit's XS share and coverage as the unit's own pages publish 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browsing import serving
+from test_charts_browser import site  # noqa: F401 (the fixture: a small demo site, built once per module)
 
 from generator.text import fold
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("compare")
-    data, output = root / "data", root / "site"
-    for command in (["demo", "--out", str(data), "--months", "6", "--units", "20", "--staff", "400"],
-                    ["build", "--data", str(data), "--output", str(output)]):
-        result = subprocess.run([sys.executable, "-m", "generator", *command], cwd=ROOT, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return output
 
 
 @pytest.fixture(scope="module")
