@@ -91,3 +91,19 @@ def test_without_javascript_the_page_says_what_it_needs_and_links_to_the_units(s
     assert page.get_by_role("link", name="Các đơn vị, theo khối").is_visible()
     assert not page.locator("#so-sanh").is_visible()
     context.close()
+
+
+def test_the_comparison_embeds_as_its_chart_alone(site, server, browser):
+    codes = [u[0] for u in units(site)][:2]
+    page = browser.new_page()
+    page.goto(server + "so-sanh/?don-vi=" + ",".join(codes))
+    page.locator("#bang-so-sanh tbody tr").first.wait_for()
+    code = page.locator("#so-sanh-nhung").text_content()
+    alone = server + "so-sanh/bieu-do/?don-vi=" + ",".join(codes)
+    assert f'<iframe src="{alone}"' in code
+    page.goto(alone)
+    page.locator("#bieu-do-so-sanh svg.main-svg").first.wait_for(timeout=20_000)
+    assert page.locator("nav, form, #them").count() == 0
+    assert page.locator("#bang-so-sanh tbody tr").count() > 0
+    assert page.locator("#so-sanh-trang").get_attribute("href").endswith("so-sanh/?don-vi=" + ",".join(codes))
+    page.close()

@@ -8,6 +8,7 @@
   var form = document.getElementById("so-sanh");
   if (!form || !window.fetch || !window.URLSearchParams) return;
   var text = form.dataset;
+  var alone = form.hasAttribute("data-alone");  // /so-sanh/bieu-do/: the chart alone, no picking
   var most = Number(text.most);
   var input = document.getElementById("them");
   var status = document.getElementById("so-sanh-trang-thai");
@@ -80,8 +81,19 @@
     if (chosen.length) params.set("don-vi", chosen.join(",")); else params.delete("don-vi");
     var query = params.toString().replace(/%2C/g, ",");
     history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    var selection = chosen.length ? "?don-vi=" + chosen.join(",") : "";
+    var alonePage = new URL(text.alonePage, location.href).href + selection;
+    if (alone) {
+      document.getElementById("so-sanh-trang").href = text.base + "so-sanh/" + selection;
+      results.hidden = !chosen.length;
+      draw();
+      return;
+    }
     address.href = location.href;
     address.textContent = location.href;
+    document.getElementById("so-sanh-mot-minh").href = alonePage;
+    document.getElementById("so-sanh-nhung").textContent = '<iframe src="' + alonePage + '" title="' +
+      text.title.replace(/"/g, "&quot;") + '" width="100%" height="900" loading="lazy"></iframe>';
     chosenList.textContent = "";
     chosen.forEach(function (code) {
       var item = element("li");
@@ -110,7 +122,7 @@
       fillTable(series);
       fillCsv(series);
       return drawChart(series);
-    }).catch(function () { status.textContent = text.failed; });
+    }).catch(function () { if (status) status.textContent = text.failed; });
   }
 
   function fillTable(series) {
@@ -197,30 +209,32 @@
     var format = event.target.getAttribute("data-format");
     if (format && window.Plotly) window.Plotly.downloadImage(plot, { format: format, filename: "so-sanh", width: plot.offsetWidth, height: plot.offsetHeight });
   });
-  choices.addEventListener("click", function (event) {
-    var button = event.target.closest("button");
-    if (!button) return;
-    setChosen(chosen.concat([button.value]));
-    input.value = "";
-    choices.textContent = "";
-    status.textContent = "";
-    input.focus();
-  });
-  chosenList.addEventListener("click", function (event) {
-    if (event.target.tagName !== "BUTTON") return;
-    var code = event.target.value;
-    setChosen(chosen.filter(function (c) { return c !== code; }));
-    input.focus();
-  });
-  input.addEventListener("input", suggest);
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  if (!alone) {
+    choices.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      setChosen(chosen.concat([button.value]));
+      input.value = "";
+      choices.textContent = "";
+      status.textContent = "";
+      input.focus();
+    });
+    chosenList.addEventListener("click", function (event) {
+      if (event.target.tagName !== "BUTTON") return;
+      var code = event.target.value;
+      setChosen(chosen.filter(function (c) { return c !== code; }));
+      input.focus();
+    });
+    input.addEventListener("input", suggest);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
 
   json(text.units).then(function (list) {
     units = list;
     list.forEach(function (unit) { byCode[unit[0]] = unit; });
-    form.hidden = false;
+    form.hidden = alone;
     document.getElementById("khong-js").hidden = true;
     setChosen((new URLSearchParams(location.search).get("don-vi") || "").split(",").filter(Boolean));
-    suggest();
+    if (!alone) suggest();
   }).catch(function () { /* the page keeps its links to the units */ });
 })();

@@ -161,10 +161,12 @@ class DashboardGenerator(Generator):
             self.write_file(path, content)
 
     def write_compare(self) -> None:
-        """The compare page in each language and its figures (the units: the search index's)."""
-        self.write_page(addresses.compare_page(), "compare", units_file=search.UNITS_FILE,
-                        data_folder=compare.DATA_FOLDER, most_units=compare.MOST_UNITS,
-                        months=self.trends.organisation.months)
+        """The compare page in each language, its chart alone (for an iframe), and its figures (the
+        units: the search index's)."""
+        variables = dict(units_file=search.UNITS_FILE, data_folder=compare.DATA_FOLDER, most_units=compare.MOST_UNITS,
+                         months=self.trends.organisation.months)
+        self.write_page(addresses.compare_page(), "compare", **variables)
+        self.write_page(addresses.chart_page(addresses.compare_page(), "bieu-do"), "compare_chart", **variables)
         for path, content in compare.files(self.trends):
             self.write_file(path, content)
 
