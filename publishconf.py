@@ -5,7 +5,7 @@ with URL (a value set here from SITEURL would keep the default address)."""
 import os
 import sys
 
-sys.path.append(os.curdir)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # pelicanconf.py beside it, from any folder
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = os.environ.get("CONGKHAI_SITE_URL", "https://portal.example.vn/cong-khai")

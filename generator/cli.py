@@ -8,11 +8,14 @@ import time
 from pathlib import Path
 
 from . import memory, report, timings
-from .config import read_settings_file
+from .config import SettingsError, read_settings_file, settings_problems
 from .pipeline import DataFolder, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "pelicanconf.py"
+# The address publishconf.py falls back on; a zip built with it links to nowhere.
+PLACEHOLDER_SITE = "portal.example.vn"
+INTERRUPTED = "Đã dừng (Ctrl+C). Trang đã công bố không thay đổi."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     new_month = commands.add_parser("new-month", help="Write the announcement of a month: a Markdown article stub in content/.",
                                     description="Write the announcement of a month: a Markdown article stub in content/bai-viet/ "
                                                 "with title, date, a summary with the month's figures and links to its pages.")
-    new_month.add_argument("month", help="the month, YYYY-MM")
+    new_month.add_argument("month", help="the month, YYYY-MM (or MM/YYYY)")
     _data_argument(new_month)
     new_month.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="settings file (default: pelicanconf.py)")
     new_month.add_argument("--content", type=Path, default=None, help="content folder (default: the settings' PATH, content/)")
@@ -65,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     publish = commands.add_parser("publish", help="Build with publishconf.py and write a dated zip to upload to the portal.",
                                   description="Build with publishconf.py (absolute links, feeds) and write dist/congkhai-YYYY-MM-DD.zip.")
     _data_argument(publish)
-    publish.add_argument("--output", type=Path, default=Path("dist/site"), help="where the site is built (default: dist/site/)")
+    publish.add_argument("--output", type=Path, default=None, help="where the site is built (default: DIST/site/)")
     publish.add_argument("--dist", type=Path, default=Path("dist"), help="where the zip goes (default: dist/)")
-    publish.add_argument("--site-url", help="absolute address of the site (default: publishconf.py's SITEURL)")
+    publish.add_argument("--site-url", help="absolute address of the site on the portal (required while publishconf.py "
+                                            "has the placeholder portal.example.vn; or set CONGKHAI_SITE_URL)")
     publish.add_argument("--settings", type=Path, default=ROOT / "publishconf.py", help="settings file (default: publishconf.py)")
     _correction_argument(publish)
 
@@ -79,10 +83,25 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--staff", type=int, default=5000, help="number of staff (default 5000)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
+    convert = commands.add_parser("convert-font", help="Write a Unicode copy of an export typed in TCVN3 (ABC) or VNI.",
+                                  description="Write a Unicode copy of an .xlsx or CSV export typed in a legacy Vietnamese "
+                                              "font encoding (TCVN3/ABC, VNI); only the cells in that encoding change.")
+    convert.add_argument("file", type=Path, help="the export (.xlsx, .csv, .tsv, .txt)")
+    convert.add_argument("--out", type=Path, help="where the copy goes (default: beside it, “NAME (Unicode).xlsx”)")
+
     args = parser.parse_args(argv)
     commands = {"build": run_build, "validate": run_validate, "demo": run_demo, "new-month": run_new_month,
-                "serve": run_serve, "publish": run_publish}
-    return commands[args.command](args)
+                "serve": run_serve, "publish": run_publish, "convert-font": run_convert_font}
+    try:
+        return commands[args.command](args)
+    except SettingsError as error:
+        _print_bad_settings(getattr(args, "settings", DEFAULT_SETTINGS), str(error).splitlines(), getattr(args, "lang", "vi"))
+        return 1
+    except KeyboardInterrupt:
+        written = getattr(args, "site_written", None)
+        print(f"\nĐã dừng (Ctrl+C); trang mới đã được tạo xong ở {written}." if written else f"\n{INTERRUPTED}",
+              file=sys.stderr)
+        return 130
 
 
 def _data_argument(parser: argparse.ArgumentParser) -> None:
@@ -95,10 +114,29 @@ def _correction_argument(parser: argparse.ArgumentParser) -> None:
                         help="publish a month that differs from the stored one, with this reason (published with the date)")
 
 
+def checked_settings(path: Path) -> dict:
+    """The settings of `path`, every CONGKHAI_* one checked; SettingsError lists each that cannot be used."""
+    settings = read_settings_file(path)
+    bad = settings_problems(settings)
+    if bad:
+        raise SettingsError("\n".join(bad))
+    return settings
+
+
+def _print_bad_settings(path: Path, lines: list[str], lang: str = "vi") -> None:
+    """One line per bad setting; in English the setting and its value stay, what is allowed is translated."""
+    print(report.translate("Cài đặt không dùng được (%(file)s); sửa rồi chạy lại:", lang, file=Path(path).resolve()),
+          file=sys.stderr)
+    for line in lines:
+        setting, separator, allowed = line.partition(": ")
+        print(f"  - {setting}{separator}{report.translate(allowed, lang)}", file=sys.stderr)
+
+
 def _load(args, with_view: bool = True) -> tuple:
-    settings = read_settings_file(args.settings)
+    settings = checked_settings(args.settings)
     if not args.data.is_dir():
-        print(f"Không có thư mục dữ liệu {args.data}.", file=sys.stderr)
+        print(f"Không có thư mục dữ liệu {args.data.resolve()} (--data {args.data}, chạy từ {Path.cwd()}). "
+              "Chạy lệnh trong thư mục dự án, hoặc chỉ rõ thư mục bằng --data.", file=sys.stderr)
         return None, None, settings
     view, loaded = prepare(DataFolder(args.data), settings, getattr(args, "correction", None), with_view)
     return view, loaded, settings
@@ -120,13 +158,6 @@ def run_validate(args) -> int:
 
 
 def run_build(args) -> int:
-    from .trends import SettingsError, TrendSettings
-
-    try:
-        TrendSettings.from_settings(read_settings_file(args.settings))
-    except SettingsError as error:
-        print(f"{args.settings}: {error}", file=sys.stderr)
-        return 1
     status = build_site(args, args.settings, args.output, args.site_url, record=True)
     if status == 0 and args.pdf:
         status = print_brief_pdfs(args.output, args.site_url)
@@ -156,17 +187,37 @@ def print_brief_pdfs(output: Path, site_url: str | None) -> int:
     return 0
 
 
-def build_site(args, settings_file: Path, output: Path, site_url: str | None, *, record: bool) -> int:
-    """Validate, build into `output` atomically, and (if `record`) keep the new months in the store."""
+def _kept(output: Path) -> str:
+    """What became of the published site when a build stops."""
+    if (output / "index.html").is_file():
+        return f"Trang đã có ở {output.resolve()}/ được giữ nguyên."
+    return f"Chưa có trang nào ở {output.resolve()}/; không có gì được ghi."
+
+
+def build_site(args, settings_file: Path, output: Path, site_url: str | None, *, record: bool,
+               refusals: list[str] | None = None) -> int:
+    """Validate, build into `output` atomically, and (if `record`) keep the new months in the store.
+
+    Why a build was refused goes to standard error, and also to `refusals` when given (the preview shows it).
+    """
     started = time.perf_counter()
+
+    def refuse(text: str, report_text: str = "") -> int:
+        if report_text:
+            print(report_text + "\n")
+        print(text, file=sys.stderr)
+        if refusals is not None:
+            refusals.append(f"{report_text}\n\n{text}" if report_text else text)
+        return 1
+
     view, loaded, _ = _load(args)
-    if loaded is None:
+    if loaded is None:  # _load has said why
+        if refusals is not None:
+            refusals.append(f"Không có thư mục dữ liệu {args.data.resolve()}.")
         return 1
     problems = loaded.problems
     if view is None:
-        print(report.render(problems))
-        print(f"\nKhông tạo trang: dữ liệu có lỗi. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
-        return 1
+        return refuse(f"Không tạo trang: dữ liệu có lỗi. {_kept(output)}", report.render(problems))
     if problems.warnings:
         print(report.render(problems))
     from pelican.plugins.congkhai.run import write_site  # Pelican only past validation
@@ -181,12 +232,12 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         with timings.stage(timings.LEAK_CHECK):
             leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
+        if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
+            args.site_written = output.resolve()
     except LeakFound as leak:
-        print(f"{leak.render()}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
-        return 1
+        return refuse(f"{leak.render()}\nKhông tạo trang. {_kept(output)}")
     except (ContentRefused, StoreChanged) as refusal:
-        print(f"{refusal}\nKhông tạo trang. Trang đã có ở {output}/ được giữ nguyên.", file=sys.stderr)
-        return 1
+        return refuse(f"{refusal}\nKhông tạo trang. {_kept(output)}")
     seconds = time.perf_counter() - started
     if getattr(args, "timings", None):
         timings.write(args.timings, total=seconds, files=count)
@@ -215,7 +266,11 @@ def _print_store_changes(loaded, recorded: list, data: Path, record: bool) -> No
 def run_demo(args) -> int:
     from .demo import write_demo
 
-    summary = write_demo(args.out, months=args.months, units=args.units, staff=args.staff, seed=args.seed)
+    try:
+        summary = write_demo(args.out, months=args.months, units=args.units, staff=args.staff, seed=args.seed)
+    except ValueError as error:
+        print(f"Không tạo được dữ liệu minh họa: {error}", file=sys.stderr)
+        return 1
     print(f"Đã ghi dữ liệu minh họa vào {args.out}: {summary.describe()}")
     store = DataFolder(args.out).store
     if store.exists():
@@ -228,7 +283,14 @@ def run_demo(args) -> int:
 def run_new_month(args) -> int:
     from .announcement import write_stub
 
-    settings = read_settings_file(args.settings)
+    from .months import parse_month_cell
+
+    month_asked = parse_month_cell(args.month)
+    if month_asked is None:
+        print(f"“{args.month}” không phải một tháng; ghi dạng 2026-11 hoặc 11/2026.", file=sys.stderr)
+        return 1
+    args.month = month_asked
+    settings = checked_settings(args.settings)
     content = args.content or ROOT / settings.get("PATH", "content")
     view, loaded, _ = _load(args)
     if loaded is None:
@@ -255,8 +317,20 @@ def run_new_month(args) -> int:
 def run_serve(args) -> int:
     from .serve import serve
 
-    return serve(lambda: build_site(args, args.settings, args.output, None, record=False),
-                 output=args.output, watched=[args.data, ROOT / "content", ROOT / "theme", args.settings],
+    checked_settings(args.settings)
+
+    def preview() -> str | None:
+        """None when the preview was rebuilt, else why not (shown in the browser)."""
+        refusals: list[str] = []
+        try:
+            if build_site(args, args.settings, args.output, None, record=False, refusals=refusals) == 0:
+                return None
+        except SettingsError as error:
+            _print_bad_settings(args.settings, str(error).splitlines())
+            refusals.append(str(error))
+        return "\n".join(refusals) or "Không tạo được trang (xem thông báo trong cửa sổ lệnh)."
+
+    return serve(preview, output=args.output, watched=[args.data, ROOT / "content", ROOT / "theme", args.settings],
                  bind=args.bind, port=args.port)
 
 
@@ -264,10 +338,41 @@ def run_publish(args) -> int:
     from .publish import write_zip
     from .store import today
 
-    status = build_site(args, args.settings, args.output, args.site_url, record=True)
+    settings = checked_settings(args.settings)
+    if args.site_url is None and PLACEHOLDER_SITE in str(settings.get("SITEURL", "")):
+        print(f"Chưa có địa chỉ thật của trang: {args.settings.name} đang dùng địa chỉ mẫu {settings['SITEURL']}, "
+              "nên mọi liên kết tuyệt đối và nguồn tin (feed) trong tệp zip sẽ trỏ sai. Chạy lại với địa chỉ trên cổng "
+              "thông tin, ví dụ: python -m generator publish --site-url https://ten-cong.gov.vn/cong-khai "
+              "(hoặc đặt biến môi trường CONGKHAI_SITE_URL).", file=sys.stderr)
+        return 1
+    output = args.output or args.dist / "site"
+    status = build_site(args, args.settings, output, args.site_url, record=True)
     if status:
         return status
-    archive = write_zip(args.output, args.dist / f"congkhai-{today().isoformat()}.zip")
+    archive = write_zip(output, args.dist / f"congkhai-{today().isoformat()}.zip")
     print(f"Tệp để tải lên cổng thông tin: {archive.resolve()}")
     print("Giải nén vào thư mục của trang trên cổng (xem docs/upload.md).")
+    return 0
+
+
+def run_convert_font(args) -> int:
+    from .convertfont import CannotConvert, convert_file, default_output
+
+    out = args.out or default_output(args.file)
+    try:
+        changes = convert_file(args.file, out)
+    except CannotConvert as error:
+        print(error, file=sys.stderr)
+        return 1
+    if not changes:
+        print(f"{args.file}: không có ô nào gõ bằng bảng mã TCVN3 hay VNI; không ghi tệp mới.")
+        return 0
+    shown = 20
+    print(f"Đã chuyển {len(changes)} ô sang Unicode:")
+    for change in changes[:shown]:
+        print(f"  {change.describe()}")
+    if len(changes) > shown:
+        print(f"  … và {len(changes) - shown} ô khác.")
+    print(f"Đã ghi {out.resolve()}")
+    print(f"Hãy kiểm tra bản mới, rồi chuyển tệp cũ {args.file.name} ra khỏi thư mục exports/ (để lại bản mới).")
     return 0

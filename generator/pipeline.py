@@ -4,7 +4,8 @@
     -> read the exports and summaries it does not hold yet (ingest)
     -> validate them -> compare with the store (a changed month needs a reason)
     -> every month: the store's plus this run's -> count per unit and month
-    -> check the figures of new months -> roll up -> public view
+    -> check the figures of new months -> roll up -> choose the merged units
+    -> public view -> prove that no merged count can be recovered (audit)
 
 Pelican never sees anything before the last step. What the run adds to the
 store is written only once the site has been built (see `Loaded.store`).
@@ -18,17 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate, progress, timings
+from . import aggregate, audit, progress, timings
 from .checks import check_figures
 from .config import Policy, units_per_page
 from .ingest import batch
-from .ingest.exports import empty_people, read_person_file
+from .ingest.exports import HEADERS, empty_people, headers_of, read_person_file, with_headers
 from .ingest.history import empty_history, read_history_file
 from .problems import Problems
 from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
 from .ratings import RatingScale
 from .registry import read_registry
 from .store import PEOPLE, ExportFile, Store, Update, scan_inputs
+from .suppression import choose_merges
 from .validate import ValidatedData, validate
 from .withheld import read_withheld
 
@@ -92,7 +94,7 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     if not len(intake.people) and not len(intake.history) and not store.months and not problems.has_errors:
         problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
                        file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
-    data = validate(intake.people, intake.history, registry, policy, problems)
+    data = validate(intake.people, intake.history, registry, policy, problems, headers=intake.headers)
     inputs = intake.files
     del intake  # the raw rows: at city scale a copy of every row that nothing reads again
     update = store.compare(data.people, data.history, inputs.read, registry=registry, correction=correction, problems=problems)
@@ -121,18 +123,24 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         if not with_view:  # validation only
             return None, loaded
         figures = aggregate.rollup(units, data.registry)
+        merges = choose_merges(units, data.registry, policy)
         view = build_site_view(
             figures,
             units,
             honour_rows(data.people, loaded.withheld),
             data.registry,
             policy,
+            merges,
             organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
             demo=folder.is_demo,
             units_per_page=units_per_page(settings),
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+    with timings.stage(timings.AUDIT):
+        audit.check(view, policy, loaded.problems)
+    if loaded.problems.has_errors:
+        return None, loaded
     return view, loaded
 
 
@@ -154,6 +162,7 @@ class Intake:
     people: pd.DataFrame
     history: pd.DataFrame
     files: InputFiles
+    headers: dict  # (file, sheet) -> {field: the column's header as written}
 
 
 def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems) -> Intake:
@@ -170,10 +179,12 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
     siblings = [f for f in files if f not in new and store.months_of(f) & touched]
     if siblings:
         more_people, more_history = _read_files(siblings, scale, problems)
-        people = pd.concat([people, more_people], ignore_index=True)
-        history = pd.concat([history, more_history], ignore_index=True)
+        people = with_headers(pd.concat([people, more_people], ignore_index=True), headers_of([people, more_people]))
+        history = with_headers(pd.concat([history, more_history], ignore_index=True), headers_of([history, more_history]))
     read = [f for f in files if f in new or f in siblings]
-    return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)))
+    headers = {**people.attrs.get(HEADERS, {}), **history.attrs.get(HEADERS, {})}
+    people.attrs.clear(), history.attrs.clear()  # the rows go on to the store, which keeps no attrs
+    return Intake(people, history, InputFiles(tuple(read), tuple(f for f in files if f not in read)), headers)
 
 
 def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -183,8 +194,8 @@ def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems)
     for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
         if frame is not None and len(frame):
             (people if file.kind == PEOPLE else history).append(frame)
-    return (pd.concat(people, ignore_index=True) if people else empty_people(),
-            pd.concat(history, ignore_index=True) if history else empty_history())
+    return (with_headers(pd.concat(people, ignore_index=True), headers_of(people)) if people else empty_people(),
+            with_headers(pd.concat(history, ignore_index=True), headers_of(history)) if history else empty_history())
 
 
 def _read_input(file: ExportFile, problems: Problems, scale: RatingScale) -> pd.DataFrame | None:

@@ -27,6 +27,9 @@ class Problem:
     column: str | None = None
     value: str | None = None
     suggestion: str | None = None
+    # The particulars of this one problem in no language (names, codes, headers, numbers,
+    # commands), so that a translated line keeps them: "DV001 (Văn phòng Quận ủy)".
+    details: str | None = None
 
     def location(self, word: Callable[[str], str] = str) -> str:
         """File, sheet, row and column, with `word` translating the Vietnamese labels."""
@@ -92,10 +95,11 @@ class Problems:
 class InputRefused(Exception):
     """A whole file cannot be read as a table; carries the reason for the officer."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, details: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details
 
 
 def report_values(

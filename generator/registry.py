@@ -74,6 +74,17 @@ class Registry:
                 queue.extend(u.code for u in self.predecessors(current))
         return seen
 
+    def closest_codes(self, code: str, n: int = 3) -> list[Unit]:
+        wanted = code.upper()
+
+        def likeness(other: str) -> tuple[int, float]:
+            # A mistyped character keeps the others in place: count those first (DV0O1 is DV001, not DV012).
+            in_place = sum(x == y for x, y in zip(wanted, other)) if len(other) == len(wanted) else 0
+            return in_place, difflib.SequenceMatcher(None, wanted, other).ratio()
+
+        ranked = sorted(self.units, key=lambda other: likeness(other), reverse=True)
+        return [self.units[c] for c in ranked[:n] if likeness(c)[1] >= 0.5]
+
     def closest_names(self, name: str, n: int = 3) -> list[str]:
         folded = {fold(u.name): u.name for u in self.units.values()}
         return [folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=n, cutoff=0.4)]
@@ -93,7 +104,7 @@ def read_registry(path: Path, display_name: str, problems: Problems) -> Registry
     try:
         sheets = read_tables(path, display_name, problems)
     except InputRefused as refusal:
-        problems.error(refusal.code, refusal.message, file=display_name)
+        problems.error(refusal.code, refusal.message, file=display_name, details=refusal.details)
         return Registry({})
     cells = sheets[0].cells
     header = [fold(v).replace(" ", "_") for v in cells.iloc[0]]
@@ -143,6 +154,7 @@ class Unresolved:
     code: str  # an error code for the problem report
     message: str
     suggestion: str | None = None
+    details: str | None = None
 
 
 def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) -> pd.Series:
@@ -164,15 +176,15 @@ def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) 
     for position in pd.Series(group).loc[lambda s: s.isin(failed_groups)].index:
         result = outcomes[group[position]]
         file, sheet = people["file"].iat[position], people["sheet"].iat[position]
-        failures.setdefault((file, sheet, result.message, result.suggestion or ""), []).append(position)
-    for (file, sheet, message, suggestion), positions in failures.items():
+        failures.setdefault((file, sheet, result.message, result.suggestion or "", result.details or ""), []).append(position)
+    for (file, sheet, message, suggestion, details), positions in failures.items():
         first = positions[0]
         result = outcomes[group[first]]
         extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
         column = "Mã đơn vị" if keys["unit_code"].iat[first] else "Đơn vị"
         value = keys["unit_code"].iat[first] or people["unit_name"].iat[first]
         problems.error(result.code, message + extra, file=file, sheet=sheet or None, row=int(people["row"].iat[first]),
-                       column=column, value=value, suggestion=suggestion or None)
+                       column=column, value=value, suggestion=suggestion or None, details=details or None)
     return pd.Series(codes.take(group), index=people.index, dtype="string")
 
 
@@ -202,9 +214,14 @@ def _resolve_one(code: str, name: str, month: str, registry: Registry, names: di
 
 
 def _unknown(code: str, name: str, month: str, registry: Registry) -> Unresolved:
-    closest = registry.closest_names(name or code)
     line = f"{code or 'MA_MOI'},{name or 'Tên đơn vị'},<khối>,<cấp>,,{month or 'YYYY-MM'}-01,,"
-    near = ("Tên gần nhất: " + "; ".join(f"“{n}”" for n in closest) + ". ") if closest else ""
+    if code:
+        nearest = "; ".join(f"{u.code} ({u.name})" for u in registry.closest_codes(code))
+        near = f"Mã gần nhất: {nearest}. " if nearest else ""
+    else:
+        nearest = "; ".join(f"“{n}”" for n in registry.closest_names(name))
+        near = f"Tên gần nhất: {nearest}. " if nearest else ""
     what = f"mã {code}" if code else f"tên “{name}”"
     return Unresolved("unknown-unit", f"Danh mục đơn vị không có {what}.",
-                      near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}")
+                      near + f"Nếu là đơn vị mới, thêm vào units.csv dòng: {line}",
+                      f"{nearest} | units.csv: {line}" if nearest else f"units.csv: {line}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .formatting import format_month, format_number
-from .problems import Problem, Problems, Severity
+from .problems import Problem, Problems, Severity, _shorten
 
 LOCALE = Path(__file__).parent / "locale"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,6 +34,8 @@ _STATES = {
     "stored": "đã có trong kho",
 }
 _KINDS = {"people": "từng người", "units": "tổng hợp theo đơn vị"}
+# In the terminal, at most this many problems of one kind (code); the HTML report has them all.
+SHOWN_PER_KIND = {Severity.ERROR: 10, Severity.WARNING: 5, Severity.INFO: 5}
 
 
 # --- words in the reader's language ------------------------------------------
@@ -98,7 +100,7 @@ class Summary:
                 lines.append(MonthLine(str(month), kind, int(codes.size), int(codes.nunique()), states.get(month, "stored")))
         units = set(data.people["unit_code"].dropna()) | set(data.history["unit_code"].dropna())
         return cls(
-            str(data_folder),
+            str(data_folder.resolve()),
             tuple(f.name for f in loaded.inputs.read),
             tuple(f.name for f in loaded.inputs.skipped),
             tuple(sorted(lines, key=lambda m: m.month)),
@@ -118,10 +120,18 @@ def render(problems: Problems, lang: str = "vi", summary: Summary | None = None)
         if not items:
             continue
         lines.append(f"{translate(_HEADINGS[severity], lang)}: {len(items)}")
+        per_kind = Counter(p.code for p in items)
+        shown: Counter = Counter()
         for problem in items:
+            shown[problem.code] += 1
+            if shown[problem.code] > SHOWN_PER_KIND[severity]:
+                continue
             first, *rest = render_problem(problem, lang).split("\n")
             lines.append(f"  - {first}")
             lines.extend(f"    {line}" for line in rest)
+            if shown[problem.code] == SHOWN_PER_KIND[severity] and per_kind[problem.code] > shown[problem.code]:
+                lines.append("    " + translate("… và %(count)s mục cùng loại nữa [%(code)s] (đủ cả trong báo cáo HTML của lệnh validate).",
+                                                lang, count=per_kind[problem.code] - shown[problem.code], code=problem.code))
         lines.append("")
     lines.append(totals(problems, lang))
     return "\n".join(lines)
@@ -173,8 +183,10 @@ def render_problem(problem: Problem, lang: str = "vi") -> str:
     where = location(problem, lang)
     meaning = explanation(problem.code, lang) or problem.message
     text = f"{where}: {meaning}" if where else meaning
-    if problem.value is not None and "\n" not in problem.message:
-        text += f" {translate('Giá trị', lang)}: “{problem.value}”."
+    if problem.value is not None:
+        text += f" {translate('Giá trị', lang)}: “{_shorten(problem.value)}”."
+    if problem.details:
+        text += f" {translate('Chi tiết', lang)}: {problem.details}."
     suggestion = advice(problem.code, lang)
     if suggestion:
         text += f" {translate('Gợi ý', lang)}: {suggestion}"
@@ -223,7 +235,7 @@ def _html_row(problem: Problem, lang: str) -> dict:
         suggestion = advice(problem.code, lang) or problem.suggestion
         original = problem.render() if explanation(problem.code, lang) else None
     return {"where": location(problem, lang), "message": message, "value": problem.value, "suggestion": suggestion,
-            "original": original, "code": problem.code}
+            "original": original, "code": problem.code, "details": problem.details if lang != "vi" else None}
 
 
 def write_html(path: Path, problems: Problems, summary: Summary, lang: str = "vi") -> Path:

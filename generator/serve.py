@@ -4,13 +4,20 @@ The site is served from the output folder on localhost (nothing else is
 contacted). Every HTML page is sent with one extra script tag, added on the
 fly and never written to disk, that listens on /__congkhai/events and
 reloads the page after each successful rebuild. Changes to data, content,
-theme or settings are watched with watchfiles; a rebuild that fails prints
-its report and leaves the last good preview in place.
+theme or settings are watched with watchfiles. A build that fails prints its
+report, and every page then shows that report instead (reloaded, like the
+site, as soon as a build succeeds); the last good preview stays on disk.
+The port is taken before the first build, so that a busy one is known at once.
 """
 from __future__ import annotations
 
+import errno
 import functools
+import html
 import http.server
+import queue
+import socket
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,15 +31,17 @@ SCRIPT_TAG = f'<script src="{SCRIPT}"></script>'.encode()
 
 
 class Builds:
-    """The number of successful builds, and a way to wait for the next one."""
+    """The number of builds, why the last one failed (None: it succeeded), and a way to wait for the next."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.failure: str | None = None
         self.changed = threading.Condition()
 
-    def done(self) -> None:
+    def done(self, failure: str | None = None) -> None:
         with self.changed:
             self.count += 1
+            self.failure = failure
             self.changed.notify_all()
 
     def wait_after(self, seen: int, timeout: float) -> int:
@@ -53,6 +62,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS)
         if path == EVENTS:
             return self._events()
+        if self.builds.failure is not None and (path.endswith("/") or path.endswith(".html")):
+            return self._send(200, "text/html; charset=utf-8", problems_page(self.builds.failure))
         target = Path(self.translate_path(path))
         if target.is_dir():
             target = target / "index.html"
@@ -87,25 +98,68 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
 
 
-def serve(build: Callable[[], int], *, output: Path, watched: list[Path], bind: str, port: int) -> int:
+def problems_page(report: str) -> bytes:
+    """The page every address shows while the data has errors."""
+    return (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Chưa tạo được trang: dữ liệu có lỗi</title></head><body>"
+        "<main><h1>Chưa tạo được trang: dữ liệu có lỗi</h1>"
+        "<p>Sửa các lỗi dưới đây rồi lưu tệp; trang tự tải lại khi dữ liệu đã đúng.</p>"
+        f'<pre style="white-space:pre-wrap">{html.escape(report)}</pre></main>'
+        f"{SCRIPT_TAG.decode()}</body></html>"
+    ).encode("utf-8")
+
+
+def free_port_after(bind: str, port: int, tries: int = 50) -> int | None:
+    for candidate in range(port + 1, port + 1 + tries):
+        with socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET) as probe:
+            try:
+                probe.bind((bind, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path], bind: str, port: int) -> int:
+    """`build` returns None when the preview was rebuilt, else the report of why not."""
     from watchfiles import watch
 
     builds = Builds()
-    build()
     handler = type("Handler", (PreviewHandler,), {"builds": builds})
-    server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Xem thử ở http://{bind}:{port}/ — tự tạo lại và tải lại trang khi dữ liệu, bài viết hay giao diện thay đổi. "
-          "Dừng: Ctrl+C.")
     try:
-        for changes in watch(*[p for p in watched if p.exists()], debounce=400):
-            names = sorted({Path(path).name for _, path in changes})
+        server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
+            return 1
+        free = free_port_after(bind, port)
+        hint = f" Dùng cổng khác: python -m generator serve --port {free}" if free else ""
+        print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    # Changes are watched from before the first build, so that a file saved while it runs is not missed.
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    paths = [p for p in watched if p.exists()]
+    threading.Thread(target=lambda: [changes.put(c) for c in watch(*paths, debounce=400, stop_event=stop)],
+                     daemon=True).start()
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        builds.done(build())
+        serving.start()
+        print(f"Xem thử ở http://{bind}:{port}/ — tự tạo lại và tải lại trang khi dữ liệu, bài viết hay giao diện thay đổi. "
+              "Dừng: Ctrl+C.")
+        while True:
+            changed = changes.get()
+            while not changes.empty():  # several saves during one build: one rebuild
+                changed |= changes.get()
+            names = sorted({Path(path).name for _, path in changed})
             print(f"\nThay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''} — tạo lại trang…")
-            if build() == 0:
-                builds.done()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
+            builds.done(build())
+    finally:  # Ctrl-C goes on to the command line, which says it once
+        stop.set()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()

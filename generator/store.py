@@ -291,6 +291,7 @@ class Store:
         """What this run would change in the store; a changed month without a reason is an error."""
         reason = (correction or "").strip() or None
         months: list[MonthUpdate] = []
+        exports_of = _months_by_file(people, history)
         for kind, frame in ((PEOPLE, people), (UNITS, history)):
             for month, rows in canonical_months(frame.dropna(subset=["month"]), kind):
                 stored = self.current(month)
@@ -298,11 +299,12 @@ class Store:
                     problems.info("history-overlap",
                                   f"Tháng {month} đã có dữ liệu từng người trong kho; bỏ qua bảng tổng hợp của tháng này.")
                     continue
-                months.append(self._compare_month(month, kind, rows, registry, reason, problems))
+                exports = sorted(name for name, held in exports_of.items() if month in held)
+                months.append(self._compare_month(month, kind, rows, registry, reason, problems, exports))
         return Update(tuple(months), tuple(files), _months_by_file(people, history), Correction(today(), reason) if reason else None)
 
     def _compare_month(self, month: str, kind: str, rows: pd.DataFrame, registry: Registry,
-                       reason: str | None, problems: Problems) -> MonthUpdate:
+                       reason: str | None, problems: Problems, exports: list[str]) -> MonthUpdate:
         stored = self.current(month)
         if stored is None:
             return MonthUpdate(month, kind, rows, NEW, 1)
@@ -317,7 +319,8 @@ class Store:
                 "month-changed",
                 f"{format_month(month, 'vi', 'long')} đã công bố, nhưng dữ liệu mới khác bản đã lưu trong kho:\n"
                 + "\n".join(f"  • {line}" for line in difference),
-                file=f"store/{stored.file}",
+                file=", ".join(exports) or None,
+                details=" | ".join(difference),
                 suggestion=f"Nếu đây là đính chính, chạy lại với --correction \"lý do đính chính\" (lý do được công bố kèm ngày). "
                            f"Nếu không, trả tệp xuất cũ của tháng {month} về exports/ hoặc bỏ tệp mới ra.",
             )
@@ -521,7 +524,21 @@ def _row_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
     changed_columns = [_FIELD_LABELS[c] for c in columns if differs[c].any()]
     text = (f"Từng người: {format_number(len(added))} dòng thêm, {format_number(len(removed))} dòng bớt, "
             f"{format_number(changed_rows)} dòng sửa")
-    return [text + (f" (cột: {', '.join(changed_columns)})" if changed_columns else "")]
+    lines = [text + (f" (cột: {', '.join(changed_columns)})" if changed_columns else "")]
+    for person_id in differs.index[differs.any(axis=1)][:_EXAMPLE_ROWS]:
+        values = ", ".join(f"{_FIELD_LABELS[c]} {_value(a.at[person_id, c])} → {_value(b.at[person_id, c])}"
+                           for c in columns if differs.at[person_id, c])
+        lines.append(f"{b.at[person_id, 'full_name'] if 'full_name' in columns else ''} (mã {person_id}): {values}")
+    return lines
+
+
+_EXAMPLE_ROWS = 5
+
+
+def _value(value) -> str:
+    if pd.isna(value):
+        return "(trống)"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # --- files -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from . import addresses
-from .config import Policy, QuotaRule
+from .config import Policy, QuotaRule, SettingsError
 from .formatting import round_half_up, share
 from .public import PUBLIC, Figures, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
 
@@ -34,10 +34,6 @@ REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
 
 
 # --- settings -------------------------------------------------------------------
-
-
-class SettingsError(ValueError):
-    """A CONGKHAI_* trend setting that cannot be used; the message says which and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +94,27 @@ class TrendSettings:
         )
 
 
+def trend_settings_problems(settings: Mapping) -> list[str]:
+    """One line per trend setting that cannot be used (config.settings_problems lists them all)."""
+    checks = {
+        "CONGKHAI_BASE_SALARY": _base_salaries,
+        "CONGKHAI_REWARD_MULTIPLES": _multiples,
+        "CONGKHAI_REWARD_BUDGET": lambda value: _whole_amount("CONGKHAI_REWARD_BUDGET", value),
+        "CONGKHAI_MOVERS": lambda value: _whole_amount("CONGKHAI_MOVERS", value),
+    }
+    lines = []
+    for name, check in checks.items():
+        if name in settings:
+            try:
+                check(settings[name])
+            except SettingsError as error:
+                lines.append(str(error))
+    return lines
+
+
 def _base_salaries(table) -> tuple[tuple[str, int], ...]:
     if not isinstance(table, Mapping):
-        raise SettingsError('CONGKHAI_BASE_SALARY phải là bảng {"YYYY-MM": số đồng}, ví dụ {"2024-07": 2340000}.')
+        raise SettingsError(f'CONGKHAI_BASE_SALARY = {table!r}: phải là bảng {{"YYYY-MM": số đồng}}, ví dụ {{"2024-07": 2340000}}.')
     rows = []
     for month, amount in table.items():
         if not (isinstance(month, str) and len(month) == 7 and month[4] == "-" and month[:4].isdigit()
@@ -112,7 +126,7 @@ def _base_salaries(table) -> tuple[tuple[str, int], ...]:
 
 def _multiples(table) -> tuple[tuple[str, Decimal], ...]:
     if not isinstance(table, Mapping):
-        raise SettingsError('CONGKHAI_REWARD_MULTIPLES phải là bảng {"XS": "0.5"}.')
+        raise SettingsError(f'CONGKHAI_REWARD_MULTIPLES = {table!r}: phải là bảng {{"XS": "0.5"}}.')
     rows = []
     for level, multiple in table.items():
         if level not in REWARD_LEVELS:
@@ -343,7 +357,7 @@ def build_trends(site: SiteView, settings: TrendSettings) -> TrendsView:
     organisation = Series(ORGANISATION_KEY, site.organisation, months, tuple(m.total for m in site.months))
     levels = _group_series(site, months, lambda view: ((row.name, row.figures) for row in view.levels))
     blocks = _group_series(site, months, lambda view: ((b.block, b.subtotal) for b in view.blocks))
-    units = _unit_trends(site, months, policy)
+    units = unit_trends(site, months, policy)
     rewards = tuple(_rewards(view, settings.rewards) for view in site.months)
     notes = tuple(
         _month_notes(site, view, units, reward, settings)
@@ -379,7 +393,7 @@ def _group_series(site: SiteView, months, rows_of) -> tuple[Series, ...]:
     return tuple(Series(name, name, months, tuple(by_name[name].get(m) for m in months)) for name in order)
 
 
-def _unit_trends(site: SiteView, months: tuple[str, ...], policy: Policy) -> dict[str, UnitTrend]:
+def unit_trends(site: SiteView, months: tuple[str, ...], policy: Policy) -> dict[str, UnitTrend]:
     views = {view.unit.code: view for view in site.units}
     own = {code: {m.month: m.figures for m in view.months} for code, view in views.items()}
     trends = {}
@@ -414,8 +428,9 @@ def _lineage(view: UnitView, views: Mapping[str, UnitView]) -> list[str]:
 def combine(parts: list[Figures], policy: Policy) -> Figures:
     """The figures of several units together (a unit and its predecessors in one month).
 
-    Where any part shows HT and K merged, the sum does too: its split is not
-    published and must not be recoverable by subtraction.
+    Where any part shows HT and K merged, the sum does too (and hides nâng mức
+    and hạ mức): its split is not published and must not be recoverable by
+    subtraction.
     """
     if len(parts) == 1:
         return parts[0]
@@ -425,19 +440,13 @@ def combine(parts: list[Figures], policy: Policy) -> Figures:
         return sum(values) if values else None
 
     lower = sum(p.ht_k if p.merged else p.ht + p.k for p in parts)
-    any_merged = any(p.merged for p in parts)
+    merged_as = next((p.merged_as for p in parts if p.merged), None)
     counts = {
         name: total(name)
         for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "raised", "lowered", "reward_count", "reward_amount")
     }
-    counts |= {"ht": lower if any_merged else total("ht"), "k": 0 if any_merged else total("k")}
-    figures = make_figures(counts, policy)
-    if any_merged and not figures.merged:
-        figures = dataclasses.replace(
-            figures, ht=None, k=None, ht_k=lower, ht_share=None, k_share=None,
-            ht_k_share=share(lower, figures.headcount),
-        )
-    return figures
+    counts |= {"ht": lower if merged_as else total("ht"), "k": 0 if merged_as else total("k")}
+    return make_figures(counts, policy, merged_as)
 
 
 def _rewards(view: MonthView, rule: RewardRule) -> Rewards:

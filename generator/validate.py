@@ -10,11 +10,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import Policy
+from .formatting import format_month
+from .ingest.columns import PERSON_FIELDS
 from .ingest.exports import PERSON_COLUMNS
 from .problems import Problems
 from .registry import Registry, resolve_units
 
 IDENTITY_FIELDS = [c for c in PERSON_COLUMNS if c != "unit_code"]
+# The fields two rows of one person are compared on, in the order a message names them.
+COMPARED_FIELDS = ["unit_code", "full_name", "position", "is_leader", "self_rating", "final_rating",
+                   "self_score", "final_score", "reward", "note"]
+# A month whose rows are mostly in two files is one export sent twice (a corrected copy beside the old one).
+SAME_MONTH_SHARE = 0.5
+Headers = dict[tuple[str, str], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -24,12 +32,15 @@ class ValidatedData:
     registry: Registry
 
 
-def validate(people: pd.DataFrame, history: pd.DataFrame, registry: Registry, policy: Policy, problems: Problems) -> ValidatedData:
+def validate(people: pd.DataFrame, history: pd.DataFrame, registry: Registry, policy: Policy, problems: Problems,
+             headers: Headers | None = None) -> ValidatedData:
+    headers = headers or {}
     people = people.dropna(subset=["month"])
     people = people.assign(unit_code=resolve_units(people, registry, problems))
-    people = merge_identical_rows(people, problems)
-    check_identity(people, problems)
-    check_scores(people, policy, problems)
+    people = check_month_sent_twice(people, registry, headers, problems)
+    people = merge_identical_rows(people, problems, headers)
+    check_identity(people, registry, headers, problems)
+    check_scores(people, policy, problems, headers)
     history = history.dropna(subset=["month"])
     if len(history):
         history = history.assign(unit_code=resolve_units(history, registry, problems))
@@ -44,7 +55,83 @@ def _row_label(frame: pd.DataFrame, position) -> str:
     return f"{row['file']}{sheet}, dòng {row['row']}"
 
 
-def merge_identical_rows(people: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+def header_as_written(row: pd.Series, field: str, headers: Headers) -> str:
+    """The column of `field` as its header reads in the row's own file."""
+    return headers.get((row["file"], row["sheet"] or ""), {}).get(field) or PERSON_FIELDS[field][0][0]
+
+
+def _same(a, b) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return a == b
+
+
+def _shown(value, field: str, registry: Registry) -> str:
+    if pd.isna(value) or value == "":
+        return ""
+    if field == "unit_code" and value in registry.units:
+        return f"{value} ({registry.units[value].name})"
+    if field == "is_leader":
+        return "có" if value else "không"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def differences(a: pd.Series, b: pd.Series, registry: Registry, headers: Headers) -> list[str]:
+    """Each column in which two rows of one person differ, with both values."""
+    return [
+        f"“{header_as_written(b, field, headers)}”: “{_shown(a[field], field, registry)}” ↔ “{_shown(b[field], field, registry)}”"
+        for field in COMPARED_FIELDS if not _same(a[field], b[field])
+    ]
+
+
+def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: Headers, problems: Problems) -> pd.DataFrame:
+    """One error for a month that came in two files holding mostly the same people, not one per row.
+
+    The usual case is a corrected export put beside the old one. The rows of
+    the second file are left out of the row-by-row checks, which would
+    otherwise repeat the same finding for every person.
+    """
+    dropped = []
+    for month, rows in people.groupby("month", sort=True):
+        files = list(dict.fromkeys(rows["file"]))
+        for index, first in enumerate(files):
+            for second in files[index + 1:]:
+                if second in dropped:
+                    continue
+                a = rows[rows["file"] == first].drop_duplicates("person_id").set_index("person_id")
+                b = rows[rows["file"] == second].drop_duplicates("person_id").set_index("person_id")
+                shared = a.index.intersection(b.index)
+                if len(shared) < SAME_MONTH_SHARE * min(len(a), len(b)) or len(shared) < 2:
+                    continue
+                left, right = a.loc[shared, COMPARED_FIELDS], b.loc[shared, COMPARED_FIELDS]
+                differs = (left.ne(right) & ~(left.isna() & right.isna())).fillna(True).any(axis=1)
+                changed = list(shared[differs.to_numpy()])
+                examples = "; ".join(
+                    f"{a.loc[pid, 'full_name']} (dòng {a.loc[pid, 'row']} ↔ {b.loc[pid, 'row']}): "
+                    + ", ".join(differences(a.loc[pid], b.loc[pid], registry, headers))
+                    for pid in changed[:3]
+                )
+                what = (f"{len(changed)} người khác nhau giữa hai tệp, ví dụ {examples}" + (" …" if len(changed) > 3 else "")
+                        if changed else "hai tệp giống nhau ở mọi người có trong cả hai")
+                problems.error(
+                    "month-sent-twice",
+                    f"{format_month(month, 'vi', 'long')} có trong hai tệp: “{first}” ({len(a)} người) và “{second}” "
+                    f"({len(b)} người); {len(shared)} người có trong cả hai; {what}.",
+                    file=second,
+                    details=f"“{first}” ({len(a)}) ↔ “{second}” ({len(b)}): {len(shared)} ∩, {len(changed)} ≠"
+                            + (f"; {examples}" if changed else ""),
+                    suggestion=f"Mỗi tháng chỉ để một bản trong exports/: nếu “{second}” là bản đã sửa, chuyển “{first}” "
+                               "ra chỗ khác (và ngược lại), rồi chạy lại.",
+                )
+                dropped.append(second)
+    return people[~people["file"].isin(dropped)] if dropped else people
+
+
+def merge_identical_rows(people: pd.DataFrame, problems: Problems, headers: Headers | None = None) -> pd.DataFrame:
     """Rows identical in every mapped field are one row (with a warning)."""
     key = ["month", "unit_code", *[c for c in IDENTITY_FIELDS if c != "month"]]
     # Identical rows share month and person_id; compare whole rows only among those.
@@ -59,29 +146,36 @@ def merge_identical_rows(people: pd.DataFrame, problems: Problems) -> pd.DataFra
     for position in candidates.index[repeated]:
         row = people.loc[position]
         problems.warning("duplicate-merged", f"Dòng trùng hoàn toàn với {_row_label(people, first_of[position])}; chỉ tính một lần.",
-                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]), column="Mã cán bộ", value=row["person_id"])
+                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
+                         column=header_as_written(row, "person_id", headers or {}), value=row["person_id"])
     return people.drop(index=candidates.index[repeated])
 
 
-def check_identity(people: pd.DataFrame, problems: Problems) -> None:
-    """The same person twice in a month (with any difference, or in two units) is an error."""
-    twice = people[people.duplicated(subset=["month", "person_id"], keep=False)]
+def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, problems: Problems) -> None:
+    """The same person twice in a month (with any difference, or in two units) is an error naming both sides."""
+    known = people[people["unit_code"].notna()]  # a row whose unit is unknown is an error already
+    twice = known[known.duplicated(subset=["month", "person_id"], keep=False)]
     for (month, person_id), group in twice.groupby(["month", "person_id"], sort=True):
         first = group.index[0]
         for other in group.index[1:]:
             a, b = people.loc[first], people.loc[other]
-            if a["full_name"] != b["full_name"]:
-                code, what = "id-two-names", f"Mã cán bộ {person_id} mang hai họ tên khác nhau trong tháng {month}"
-            elif a["unit_code"] != b["unit_code"]:
-                code, what = "person-two-units", f"Mã cán bộ {person_id} ở hai đơn vị trong tháng {month}"
+            when = format_month(month, "vi", "long").lower()
+            if not _same(a["full_name"], b["full_name"]):
+                code, what = "id-two-names", f"Mã cán bộ {person_id} mang hai họ tên khác nhau trong {when}"
+            elif not _same(a["unit_code"], b["unit_code"]):
+                units = f"{_shown(a['unit_code'], 'unit_code', registry)} và {_shown(b['unit_code'], 'unit_code', registry)}"
+                code, what = "person-two-units", f"Mã cán bộ {person_id} ở hai đơn vị trong {when}: {units}"
             else:
-                code, what = "person-twice", f"Mã cán bộ {person_id} có hai dòng khác nhau trong tháng {month}"
-            problems.error(code, f"{what}: dòng này và {_row_label(people, first)}.",
-                           file=b["file"], sheet=b["sheet"] or None, row=int(b["row"]), column="Mã cán bộ", value=person_id,
-                           suggestion="Giữ một dòng đúng cho mỗi người mỗi tháng.")
+                code, what = "person-twice", f"Mã cán bộ {person_id} có hai dòng khác nhau trong {when}"
+            changed = "; ".join(differences(a, b, registry, headers))
+            problems.error(code, f"{what}: {_row_label(people, first)} và dòng này; khác ở {changed}.",
+                           file=b["file"], sheet=b["sheet"] or None, row=int(b["row"]),
+                           column=header_as_written(b, "person_id", headers), value=person_id,
+                           suggestion="Giữ một dòng đúng cho mỗi người mỗi tháng.",
+                           details=f"{a['file']} {a['row']} ↔ {b['file']} {b['row']}; {changed}")
 
 
-def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems) -> None:
+def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems, headers: Headers | None = None) -> None:
     """A final score that earns another rating than the one given is a warning."""
     earned = policy.scale.from_score(people["final_score"])
     disagree = (earned.notna() & people["final_rating"].notna() & earned.ne(people["final_rating"])).fillna(False)
@@ -89,7 +183,8 @@ def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems) -> No
         row = people.loc[position]
         problems.warning("score-disagrees",
                          f"Điểm {row['final_score']:g} ứng với mức {earned[position]}, nhưng xếp loại là {row['final_rating']}.",
-                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]), column="Điểm", value=f"{row['final_score']:g}")
+                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
+                         column=header_as_written(row, "final_score", headers or {}), value=f"{row['final_score']:g}")
 
 
 def drop_months_with_people(history: pd.DataFrame, people: pd.DataFrame, problems: Problems) -> pd.DataFrame:

@@ -17,7 +17,7 @@ def read_withheld(path: Path, display_name: str, problems: Problems) -> frozense
     except InputRefused as refusal:
         if refusal.code == "empty-file":
             return frozenset()
-        problems.error(refusal.code, refusal.message, file=display_name)
+        problems.error(refusal.code, refusal.message, file=display_name, details=refusal.details)
         return frozenset()
     cells = sheets[0].cells
     header = [fold(v) for v in cells.iloc[0]]

@@ -96,6 +96,7 @@ def test_published_zip_is_the_same_bytes_for_the_same_site(tmp_path):
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)])
     result = generator("publish", "--data", str(data.root), "--output", str(tmp_path / "site"), "--dist", str(tmp_path),
+                       "--site-url", "https://portal.example.vn/cong-khai",
                        env={**os.environ, "SOURCE_DATE_EPOCH": "1763769600"})
     assert result.returncode == 0, result.stdout + result.stderr
     archive = tmp_path / "congkhai-2025-11-22.zip"

@@ -42,15 +42,18 @@ def wait_for(condition, seconds: float):
     return None
 
 
+def start_preview(data: DataDir, output: Path, port: int, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--data", str(data.root), "--output", str(output), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "CI": "true"},
+    )
+
+
 def test_serve_rebuilds_on_a_data_change_and_reloads_the_page(tmp_path):
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)])
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--data", str(data.root), "--output", str(tmp_path / "output"),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"},
-    )
+    server = start_preview(data, tmp_path / "output", port)
     try:
         def home():
             try:
@@ -82,3 +85,37 @@ def test_serve_rebuilds_on_a_data_change_and_reloads_the_page(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_serve_shows_bad_data_as_a_page_of_problems_and_reloads_when_fixed(tmp_path):
+    data = DataDir(tmp_path / "data")
+    rows = [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)]
+    data.export_csv("2024-10.csv", rows + [person_row(99, "P1", "Người 1", "XYZ")])  # a unit the registry lacks
+    port = free_port()
+    server = start_preview(data, tmp_path / "output", port, stderr=subprocess.PIPE)
+    try:
+        def page(path="/"):
+            try:
+                return get(port, path)
+            except OSError:
+                return None
+
+        status, body = wait_for(page, 120) or (None, b"")
+        assert status == 200
+        text = body.decode("utf-8")
+        assert "Chưa tạo được trang: dữ liệu có lỗi" in text and "XYZ" in text
+        assert '<script src="/__congkhai/reload.js"></script>' in text, "the problems page reloads itself"
+        assert "dữ liệu có lỗi" in page("/thang/2024-10/")[1].decode("utf-8"), "every page shows the problems"
+
+        data.export_csv("2024-10.csv", rows)  # fixed: seen even if saved the moment the page came up
+        fixed = wait_for(lambda: (p := page()) and "Chưa tạo được trang".encode() not in p[1] and p, 120)
+        assert fixed and fixed[0] == 200 and b"<!doctype html>" in fixed[1].lower()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            _, err = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            _, err = server.communicate()
+    assert server.returncode == 130 and b"Traceback" not in err
+    assert err.decode("utf-8").strip().splitlines()[-1] == "Đã dừng (Ctrl+C). Trang đã công bố không thay đổi."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -44,10 +45,16 @@ def read_each(files: Sequence[File], read_one: ReadOne, problems: Problems, proc
             yield read_one(file, problems)
         return
     context = multiprocessing.get_context("fork")  # the workers inherit the imported modules: no start-up cost
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        for frame, found in pool.map(_read_in_worker, [read_one] * len(files), files):
-            problems.items.extend(found)
-            yield frame
+    # Ctrl-C reaches the workers too: they leave it to the parent, which stops the pool and says it once.
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                             initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+        try:
+            for frame, found in pool.map(_read_in_worker, [read_one] * len(files), files):
+                problems.items.extend(found)
+                yield frame
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _read_in_worker(read_one: ReadOne, file: File) -> tuple[pd.DataFrame | None, list[Problem]]:

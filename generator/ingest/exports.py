@@ -54,7 +54,7 @@ def read_person_file(path: Path, name: str, scale: RatingScale, problems: Proble
     try:
         sheets = read_tables(path, name, problems)
     except InputRefused as refusal:
-        problems.error(refusal.code, refusal.message, file=name)
+        problems.error(refusal.code, refusal.message, file=name, details=refusal.details)
         return None
     file_month = month_from_file_name(path.stem)
     frames = []
@@ -72,7 +72,24 @@ def read_person_file(path: Path, name: str, scale: RatingScale, problems: Proble
             suggestion="Kiểm tra tệp có đúng là bảng kết quả xếp loại và có cột mã cán bộ.",
         )
         return None
-    return pd.concat(frames, ignore_index=True)
+    return with_headers(pd.concat(frames, ignore_index=True), headers_of(frames))
+
+
+HEADERS = "headers"  # frame.attrs key: {(file, sheet): {field: the column's header as written}}
+
+
+def headers_of(frames) -> dict[tuple[str, str], dict[str, str]]:
+    """The headers as written of the sheets behind `frames` (messages name columns by them)."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for frame in frames:
+        if frame is not None:
+            found.update(frame.attrs.get(HEADERS, {}))
+    return found
+
+
+def with_headers(frame: pd.DataFrame, headers: dict) -> pd.DataFrame:
+    frame.attrs[HEADERS] = headers
+    return frame
 
 
 def read_person_sheet(
@@ -134,7 +151,9 @@ def read_person_sheet(
     out["file"] = sheet.file
     out["sheet"] = sheet.sheet or ""
     out["row"] = data.index.astype("int64")
-    return out.reset_index(drop=True)[list(PERSON_COLUMNS + PROVENANCE_COLUMNS)]
+    written = {field: match.header for field, match in columns.columns.items()}
+    return with_headers(out.reset_index(drop=True)[list(PERSON_COLUMNS + PROVENANCE_COLUMNS)],
+                        {(sheet.file, sheet.sheet or ""): written})
 
 
 def _has_required_columns(columns: ColumnMap, header: Header, where: dict, problems: Problems) -> bool:

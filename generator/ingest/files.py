@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from generator.problems import InputRefused, Problems
 from generator.text import nfc
 
+from . import legacyfont
 from .xlsx_worker import CELL_SEPARATOR
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -77,9 +78,12 @@ def read_tables(path: Path, display_name: str, problems: Problems) -> list[RawSh
     """
     head = _first_bytes(path)
     if _is_zip(head):
-        return _read_xlsx(path, display_name, problems)
-    _refuse_if_not_text_table(head, path)
-    return [_read_delimited(path.read_bytes(), display_name)]
+        sheets = _read_xlsx(path, display_name, problems)
+    else:
+        _refuse_if_not_text_table(head, path)
+        sheets = [_read_delimited(path.read_bytes(), display_name)]
+    _refuse_legacy_cells(sheets, path)
+    return sheets
 
 
 # --- What the file really is -------------------------------------------------
@@ -150,6 +154,14 @@ def _refuse_if_not_text_table(head: bytes, path: Path) -> None:
             "Tệp này thực chất là trang web (HTML) hoặc tệp XML được đặt đuôi "
             f"{path.suffix or '.xls'}, không phải bảng tính. {SAVE_AS_XLSX}",
         )
+    if path.suffix.lower() in _XLSX_SUFFIXES:
+        raise InputRefused(
+            "misnamed-file",
+            f"Tệp này thực chất là tệp văn bản CSV, không phải bảng tính .xlsx như đuôi “{path.suffix}” "
+            f"của tên tệp. Hãy đổi tên tệp thành “{path.stem}.csv”, hoặc mở trong Excel rồi lưu lại "
+            "dưới dạng .xlsx (Excel Workbook).",
+            details=f"{path.name} → {path.stem}.csv",
+        )
     if path.suffix.lower() == ".xls":
         raise InputRefused(
             "xls-not-supported",
@@ -212,8 +224,10 @@ def _read_xlsx(path: Path, display_name: str, problems: Problems) -> list[RawShe
         sheets.append(RawSheet(display_name, name, cells, merged))
     if not sheets:
         raise _refusal_for_no_visible_data(problems, display_name)
-    _refuse_legacy_font_text(_sample_of_sheets(sheets))
     return sheets
+
+
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _refuse_unless_xlsx_container(path: Path) -> None:
@@ -236,6 +250,14 @@ def _refuse_unless_xlsx_container(path: Path) -> None:
             "Hãy xuất lại từ phần mềm đánh giá, hoặc tách dữ liệu thành nhiều tệp nhỏ hơn.",
         )
     _refuse_other_zip_formats({entry.filename for entry in entries})
+    if path.suffix.lower() == ".xls":
+        # Excel itself refuses a workbook named as its old format.
+        raise InputRefused(
+            "misnamed-file",
+            f"Tệp này thực chất là bảng tính .xlsx nhưng tên lại có đuôi “{path.suffix}”. "
+            f"Hãy đổi tên tệp thành “{path.stem}.xlsx” (chỉ đổi đuôi, không cần mở lại).",
+            details=f"{path.name} → {path.stem}.xlsx",
+        )
 
 
 def _refuse_other_zip_formats(names: set[str]) -> None:
@@ -372,13 +394,6 @@ def _as_arrow_strings(cells: bytes | list[str]) -> pa.Array:
     return pieces.cast(pa.large_string())
 
 
-def _sample_of_sheets(sheets: list[RawSheet], rows_per_sheet: int = 2000) -> str:
-    parts = []
-    for sheet in sheets:
-        parts.extend(sheet.cells.head(rows_per_sheet).to_numpy().ravel().tolist())
-    return "\n".join(parts)[:_LEGACY_SAMPLE_CHARS]
-
-
 # --- csv, tsv, txt -----------------------------------------------------------
 
 _SEPARATORS = ("\t", ";", ",")  # ties go to the earlier: a tab is never decimal punctuation
@@ -389,12 +404,12 @@ _SNIFF_CHARS = 65536
 def _read_delimited(raw: bytes, display_name: str) -> RawSheet:
     text = nfc(_decode(raw))
     _refuse_binary_text(text)
+    _refuse_question_marks_for_letters(text)
     text, separator = _excel_separator_line(text)
     text = _without_trailing_blank_lines(text, separator)
     if not text.strip():
         raise InputRefused("empty-file", "Tệp không có dữ liệu, chỉ có dòng trống. "
                            "Hãy xuất lại dữ liệu từ phần mềm đánh giá.")
-    _refuse_legacy_font_text(text[:_LEGACY_SAMPLE_CHARS])
     separator = separator or _choose_separator(text)
     cells = _trim_blank_edges(_clear_whitespace_only(_parse_delimited(text, separator)))
     if cells.empty:
@@ -414,9 +429,15 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         if _mostly_utf8(raw):
             raise _broken_utf8(raw, error.start) from None
+    # A legacy font's bytes are judged as the Windows-1252 look-alikes Excel
+    # shows (Windows-1258 would turn some into combining marks).
     # Bytes Windows-1258 leaves undefined become U+FFFD, which the binary
     # check counts, rather than failing here with a less useful message.
-    return raw.decode("cp1258", errors="replace")
+    decoded = raw.decode("cp1258", errors="replace")
+    latin = raw.decode("latin-1")
+    if legacyfont.reads_better_as_legacy(latin[:_SNIFF_CHARS], nfc(decoded[:_SNIFF_CHARS])):
+        return latin
+    return decoded
 
 
 def _mostly_utf8(raw: bytes, sample_bytes: int = 1 << 20) -> bool:
@@ -451,6 +472,22 @@ def _decode_declared(raw: bytes, codec: str, label: str) -> str:
             "tệp có thể bị hỏng. Hãy xuất lại, hoặc mở trong Excel rồi lưu dưới dạng .xlsx hay "
             "CSV UTF-8.",
         ) from None
+
+
+# Saved from Excel as "CSV" in a Western code page, every Vietnamese letter
+# that page lacks becomes "?": "M? c?n b?", "Nguy?n Th? Giang".
+_QUESTION_MARK_IN_WORD = re.compile(r"(?<=[^\W\d_])\?+(?=[^\W\d_])")  # "Nguy?n", "tr??ng"; never in real text
+_LETTERS_LOST_FROM = 5
+
+
+def _refuse_question_marks_for_letters(text: str) -> None:
+    if len(_QUESTION_MARK_IN_WORD.findall(text[:_SNIFF_CHARS])) >= _LETTERS_LOST_FROM:
+        raise InputRefused(
+            "letters-lost",
+            "Các chữ tiếng Việt có dấu trong tệp đã bị thay bằng dấu “?” (ví dụ “Nguy?n”): tệp CSV được "
+            "lưu bằng bảng mã không có tiếng Việt, và các chữ đó đã mất. Hãy mở tệp gốc trong Excel và lưu "
+            "lại bằng “CSV UTF-8 (Comma delimited)” (Lưu thành › CSV UTF-8), hoặc dưới dạng .xlsx.",
+        )
 
 
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
@@ -695,55 +732,71 @@ def _megabytes(size: int) -> str:
 
 # --- Legacy Vietnamese font encodings ----------------------------------------
 #
-# Before Unicode, Vietnamese was typed with 8-bit font encodings. In Excel,
-# or read back as Windows-1252/1258, such text becomes Latin-1 look-alikes:
-# TCVN3 (ABC, .VnTime fonts) "Nguyễn Hoàn thành" -> "NguyÔn Hoµn thµnh";
-# VNI (VNI-Times) puts a mark after the vowel: "Nguyeãn Hoaøn thaønh".
-# Both are refused, since every name and rating would be wrong.
+# One name typed with a .VnTime or VNI-Times font among thousands of Unicode
+# cells must not reach a page: every distinct cell is judged (legacyfont.py).
 
-_LEGACY_SAMPLE_CHARS = 65_536  # a few hundred rows: legacy text is in every name
+_LEGACY_EXAMPLES = 3
 
-# TCVN3 puts à á ả ã ạ ă â ê ô ơ ư đ ... on bytes 0xA1-0xBF, which VNI never
-# uses and which no Unicode Vietnamese text contains. (0xAD, ư, is the soft hyphen.)
-_TCVN3_ONLY = "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾"
-# Other bytes of either encoding that are not Vietnamese letters in Unicode.
-_LEGACY_EITHER = "ÄÅÆÇÈÉËÎÏÐÑÖרÛÜÞßäåæçëîïñö÷øûüþ"
-# TCVN3 has no upper-case toned letters, so "NguyÔn", "xuÊt" (ễ, ấ) show an
-# upper-case letter inside a lower-case word.
-_UPPER_INSIDE_WORD = re.compile(r"(?<=[a-z])[ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ](?=[a-z])")
-_TCVN3_MARK = re.compile(
-    f"[{_TCVN3_ONLY}](?=[A-Za-z{_TCVN3_ONLY}{_LEGACY_EITHER}])|(?<=[A-Za-z])[{_TCVN3_ONLY}]"
-)
-_EITHER_MARK = re.compile(f"(?<=[A-Za-z])[{_LEGACY_EITHER}]|[{_LEGACY_EITHER}](?=[a-z])")
-# VNI: a tone or shape mark after a vowel, in pairs Vietnamese never writes
-# ("aø" for à, "eã" for ễ, "aâ" for â); "oà", "uâ", "iê" are real and not listed.
-_VNI_MARK = re.compile(r"[aeiouyAEIOUY][øùûõïåäüëØÙÛÕÏÅÄÜË]|[aAeE][âáàãêéèúÂÁÀÃÊÉÈÚ]|[oO][âÂ]")
-_VIETNAMESE_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+
+def _refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
+    found: list[tuple[RawSheet, int, int, str, str]] = []  # sheet, row, column, value, encoding
+    count = 0
+    for sheet in sheets:
+        for column in sheet.cells.columns:
+            values = sheet.cells[column]
+            suspects = values[_only_latin1_with_marks(values)]
+            legacy = {v: e for v in pd.unique(suspects.to_numpy()) if (e := legacyfont.legacy_encoding(v))}
+            if not legacy:
+                continue
+            hits = values[values.isin(list(legacy))]
+            count += len(hits)
+            for row, value in hits.items():
+                if len(found) < _LEGACY_EXAMPLES:
+                    found.append((sheet, int(row), int(column), value, legacy[value]))
+    if not count:
+        return
+    encodings = sorted({encoding for *_, encoding in found})
+    described = " và ".join(legacyfont.DESCRIBED[e] for e in encodings)
+    examples = "; ".join(
+        f"{_cell_name(sheet, row, column)}: “{value}” (đúng ra là “{legacyfont.convert(value, encoding)}”)"
+        for sheet, row, column, value, encoding in found
+    )
+    raise InputRefused(
+        "legacy-font-encoding",
+        f"{count} ô chữ được gõ bằng {described}, không phải Unicode; ví dụ {examples}. "
+        f"Hãy chạy: python -m generator convert-font \"{path}\" — lệnh ghi một bản Unicode của tệp "
+        "(chỉ đổi các ô gõ bằng bảng mã cũ), rồi thay tệp cũ bằng bản đó.",
+        details=f"{count} × {'/'.join(encodings)}; "
+        + "; ".join(f"{_cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
+                    f"“{legacyfont.convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
+        + f"; python -m generator convert-font \"{path}\"",
+    )
+
+
+def _only_latin1_with_marks(values: pd.Series) -> np.ndarray:
+    """Cells that could be legacy text, found without a Python call per cell: some character
+    from ¡ to ÿ, and nothing beyond Windows-1252 (real Vietnamese nearly always has ă, ơ, ư, đ, ạ ...)."""
+    text = pa.array(values)
+    marked = pc.match_substring_regex(text, legacyfont.CANDIDATE_PATTERN)
+    beyond = pc.match_substring_regex(text, legacyfont.BEYOND_LATIN1_PATTERN)
+    return pc.and_(marked, pc.invert(beyond)).to_numpy(zero_copy_only=False)
+
+
+def _cell_name(sheet: RawSheet, row: int, column: int) -> str:
+    where = f"trang tính “{sheet.sheet}”, " if sheet.sheet else ""
+    return f"{where}ô {column_letter(column)}{row}"
+
+
+def column_letter(column: int) -> str:
+    """A 0-based column as a spreadsheet names it: 0 -> A, 26 -> AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def legacy_font_encoding(sample: str) -> str | None:
-    """"TCVN3" or "VNI" when the text reads as typed in that encoding, else None."""
-    tcvn3 = len(_TCVN3_MARK.findall(sample)) + len(_UPPER_INSIDE_WORD.findall(sample))
-    vni = len(_VNI_MARK.findall(sample))
-    legacy = tcvn3 + vni + len(_EITHER_MARK.findall(sample))
-    unicode_letters = len(_VIETNAMESE_LETTERS.findall(sample))
-    # A few foreign names (Müller) in Unicode text must not trip this.
-    if legacy < 3 or legacy < 0.25 * (legacy + unicode_letters):
-        return None
-    return "TCVN3" if tcvn3 >= vni else "VNI"
-
-
-def _refuse_legacy_font_text(sample: str) -> None:
-    encoding = legacy_font_encoding(sample)
-    if encoding is None:
-        return
-    described = {
-        "TCVN3": "bảng mã TCVN3 (ABC), dùng với phông chữ như .VnTime",
-        "VNI": "bảng mã VNI Windows, dùng với phông chữ như VNI-Times",
-    }[encoding]
-    raise InputRefused(
-        "legacy-font-encoding",
-        f"Chữ tiếng Việt trong tệp được gõ bằng {described}; chương trình chỉ đọc chữ Unicode. "
-        f"Hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey: bảng mã nguồn "
-        f"{encoding}, bảng mã đích Unicode) rồi lưu lại tệp.",
-    )
+    """TCVN3 or VNI when most legacy-looking cells of `sample` read as typed in it."""
+    return legacyfont.legacy_font_encoding(sample)

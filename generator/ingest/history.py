@@ -33,7 +33,7 @@ def read_history_file(path: Path, name: str, problems: Problems) -> pd.DataFrame
     try:
         sheets = read_tables(path, name, problems)
     except InputRefused as refusal:
-        problems.error(refusal.code, refusal.message, file=name)
+        problems.error(refusal.code, refusal.message, file=name, details=refusal.details)
         return None
     frames = []
     for sheet in sheets:
@@ -84,9 +84,17 @@ def _read_sheet(sheet, header, fallback_month: str | None, problems: Problems) -
         parts = out[["xs", "t", "ht", "k", "not_evaluated"]].sum(axis=1)
         wrong = parts.ne(out["headcount"]).fillna(False)
         for row in rows[wrong]:
+            unit = out.at[row, "unit_code"] or out.at[row, "unit_name"]
+            month = out.at[row, "month"]
+            levels = ", ".join(f"{columns[f].header} {int(out.at[row, f])}" for f in ("xs", "t", "ht", "k", "not_evaluated")
+                               if f in columns and pd.notna(out.at[row, f]))
+            when = f"{month[5:]}/{month[:4]}" if isinstance(month, str) else "?"
             problems.error("counts-do-not-add-up",
-                           f"Các mức cộng lại {int(parts[row])}, khác Tổng số {int(out.at[row, 'headcount'])}.",
+                           f"Đơn vị {unit}, tháng {when}: {levels} cộng lại {int(parts[row])}, khác "
+                           f"{columns['headcount'].header} {int(out.at[row, 'headcount'])}.",
                            **where, row=int(row), column=columns["headcount"].header, value=str(out.at[row, "headcount"]),
+                           details=f"{unit}, {when}: {levels} = {int(parts[row])} ≠ {columns['headcount'].header} "
+                                   f"{int(out.at[row, 'headcount'])}",
                            suggestion=f"Tổng số = {int(parts[row])}?")
     out["file"], out["sheet"], out["row"] = sheet.file, sheet.sheet or "", body.index.astype("int64")
     return out.reset_index(drop=True)[list(HISTORY_COLUMNS)]

@@ -56,6 +56,8 @@ def beside(write: Callable[[], list[str]]) -> Iterator[list[str]]:
         try:
             with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
                 json.dump(write(), pipe)
+        except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent says it once
+            status = 130
         except BaseException:
             traceback.print_exc()
             status = 1
