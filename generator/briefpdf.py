@@ -28,6 +28,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-pdf-header-footer"]
 PDF_NAME = "ban-tin.pdf"
+# The site's language folders (README, "Languages"): each brief is printed in each language.
+LANGUAGE_FOLDERS = {"vi": "", "en": "en/"}
 TIMEOUT_SECONDS = 120
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
@@ -41,6 +43,7 @@ class PrintedBrief:
     month: str
     path: Path
     pages: int
+    lang: str = "vi"
 
 
 def find_chromium() -> Path | None:
@@ -51,8 +54,12 @@ def find_chromium() -> Path | None:
     return Path(found) if found else None
 
 
-def pdf_path(month: str) -> str:
-    return addresses.save_as(addresses.brief_page(month)).removesuffix("index.html") + PDF_NAME
+def brief_file(month: str, lang: str = "vi") -> str:
+    return LANGUAGE_FOLDERS[lang] + addresses.save_as(addresses.brief_page(month))
+
+
+def pdf_path(month: str, lang: str = "vi") -> str:
+    return brief_file(month, lang).removesuffix("index.html") + PDF_NAME
 
 
 def brief_months(output: Path) -> list[str]:
@@ -63,15 +70,18 @@ def brief_months(output: Path) -> list[str]:
 
 def print_briefs(output: Path, months: Sequence[str], chromium: Path, site_url: str | None = None,
                  workers: int = 2) -> list[PrintedBrief]:
-    """Print each month's brief of the site at `output` into its folder; two Chromiums at a time."""
+    """Print each month's brief of the site at `output` into its folder, in each language (the
+    English one under en/); two Chromiums at a time."""
     output = output.resolve()
+    jobs = [(month, lang) for month in months for lang in LANGUAGE_FOLDERS]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda month: print_brief(output, month, chromium, site_url), months))
+        return list(pool.map(lambda job: print_brief(output, job[0], chromium, site_url, job[1]), jobs))
 
 
-def print_brief(output: Path, month: str, chromium: Path, site_url: str | None = None) -> PrintedBrief:
-    page = output / addresses.save_as(addresses.brief_page(month))
-    target = output / pdf_path(month)
+def print_brief(output: Path, month: str, chromium: Path, site_url: str | None = None,
+                lang: str = "vi") -> PrintedBrief:
+    page = output / brief_file(month, lang)
+    target = output / pdf_path(month, lang)
     with tempfile.TemporaryDirectory(prefix="congkhai-pdf-") as scratch:
         source = page
         if site_url:
@@ -91,7 +101,7 @@ def print_brief(output: Path, month: str, chromium: Path, site_url: str | None =
             raise PrintFailed(f"Không in được bản tin tháng {month}: {detail[0]}")
         content, pages = reproducible(printed.read_bytes())
     target.write_bytes(content)
-    return PrintedBrief(month, target, pages)
+    return PrintedBrief(month, target, pages, lang)
 
 
 def reproducible(pdf: bytes) -> tuple[bytes, int]:

@@ -38,7 +38,9 @@ def test_build_with_pdf_writes_one_page_per_month_reproducibly(tmp_path):
     output = tmp_path / "site"
     result = build(data, output, "--pdf")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Đã in 2 bản tin PDF" in result.stdout
+    assert "Đã in 4 bản tin PDF" in result.stdout  # two months, each in both languages
+    english = PdfReader(output / "en/ban-tin/2024-10/ban-tin.pdf").pages[0].extract_text()
+    assert "October 2024" in english and "Bản tin" not in english
     pdfs = sorted(output.glob("ban-tin/*/ban-tin.pdf"))
     assert [p.parent.name for p in pdfs] == ["2024-09", "2024-10"]
     first = pdfs[-1].read_bytes()

@@ -8,7 +8,7 @@ import logging
 
 from pelican import signals
 
-from . import announcements
+from . import announcements, syndication
 from .filters import install_filters
 from .pages import DashboardGenerator
 
@@ -27,3 +27,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_filters)
     announcements.register()
+    signals.feed_generated.connect(syndication.fix_feed)
