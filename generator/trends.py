@@ -26,9 +26,13 @@ from types import MappingProxyType
 from . import addresses
 from .config import Policy, QuotaRule
 from .formatting import round_half_up, share
-from .public import PUBLIC, Figures, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
+from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
 
 ORGANISATION_KEY = "toan-bo"
+# The brief lists each unit's honour count only while the list fits the printed page in
+# readable type (8 pt): about this many characters of unit names and counts, i.e. some
+# eight lines of A4; past it, the brief gives each block's count and links the honour list.
+BRIEF_HONOUR_CHARACTERS = 900
 # Rated levels a reward can follow, and the Figures field that counts each.
 REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
 
@@ -65,10 +69,10 @@ class RewardRule:
         base = self.base_salary(month)
         if base is None or not self.multiples:
             return None
-        total = sum(
-            (Decimal(getattr(figures, REWARD_LEVELS[level]) or 0) * multiple * base for level, multiple in self.multiples),
-            Decimal(0),
-        )
+        counts = [(getattr(figures, REWARD_LEVELS[level]), multiple) for level, multiple in self.multiples]
+        if any(count is None for count, _ in counts):
+            return None  # a level the rule pays is merged (not published): no amount is made from it
+        total = sum((Decimal(count) * multiple * base for count, multiple in counts), Decimal(0))
         return int(round_half_up(total, 0))
 
     def lines(self, month: str) -> tuple[RewardLine, ...]:
@@ -300,6 +304,32 @@ class Brief:
     def url(self) -> str:
         return addresses.brief_page(self.month.month)
 
+    @property
+    def xs(self) -> LevelLine:
+        """The month's XS count and share, and its change since the month before."""
+        return self._level("XS")
+
+    @property
+    def k(self) -> LevelLine | None:
+        """The month's K (did not complete duties); None where it is merged with HT (not published)."""
+        return self._level("K")
+
+    @property
+    def coverage_change(self) -> Decimal | None:
+        previous = self.month.previous_total
+        if previous is None or previous.coverage is None or self.month.total.coverage is None:
+            return None
+        return self.month.total.coverage - previous.coverage
+
+    @property
+    def honour_by_unit(self) -> bool:
+        """Whether the page holds every unit's honour count (else each block's, and a link to the list)."""
+        length = sum(len(h.unit.name) + 6 for b in self.honour for h in b.units)
+        return length <= BRIEF_HONOUR_CHARACTERS
+
+    def _level(self, code: str) -> LevelLine | None:
+        return next((line for line in self.month.total_levels if line.code == code), None)
+
 
 @dataclass(**PUBLIC)
 class YearRow:
@@ -424,12 +454,18 @@ def combine(parts: list[Figures], policy: Policy) -> Figures:
         values = [getattr(p, name) for p in parts if getattr(p, name) is not None]
         return sum(values) if values else None
 
+    def total_of_all(name: str) -> int | None:
+        # A part's count not published (a small unit's) leaves the sum unpublished: a partial
+        # sum would pass for the whole.
+        values = [getattr(p, name) for p in parts]
+        return None if any(v is None for v in values) else sum(values)
+
     lower = sum(p.ht_k if p.merged else p.ht + p.k for p in parts)
     any_merged = any(p.merged for p in parts)
     counts = {
         name: total(name)
-        for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "raised", "lowered", "reward_count", "reward_amount")
-    }
+        for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "reward_count", "reward_amount")
+    } | {name: total_of_all(name) for name in ("raised", "lowered")}
     counts |= {"ht": lower if any_merged else total("ht"), "k": 0 if any_merged else total("k")}
     figures = make_figures(counts, policy)
     if any_merged and not figures.merged:
