@@ -5,7 +5,7 @@ from pathlib import Path
 
 from jinja2 import TemplateNotFound, pass_context, pass_environment
 
-from generator import addresses, formatting
+from generator import addresses, formatting, pictures
 
 from . import languages
 
@@ -107,6 +107,8 @@ FILTERS["day"] = day
 GLOBALS = {
     "page_path": page_path, "has_template": has_template, "addresses": addresses, "json_beside": addresses.json_beside,
     "LANGUAGES": languages.LANGUAGES, "LANGUAGE_NAMES": languages.NAMES,
+    # Geometry of the inline SVG pictures (_level_picture.html): pictures.level_bar(...) etc.
+    "pictures": pictures,
 }
 
 
