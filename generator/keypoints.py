@@ -37,15 +37,16 @@ def key_points(brief: Brief, lang: Language, translations: gettext.NullTranslati
 
 
 class _Words:
-    """gettext and the number formats of one language."""
+    """gettext and the number formats of one language. The methods are named as gettext's
+    functions so that babel's extractor finds the messages; `ngettext` fills %(count)s."""
 
     def __init__(self, lang: Language, translations: gettext.NullTranslations):
         self.lang, self.translations = lang, translations
 
-    def __call__(self, message: str, **values) -> str:
+    def gettext(self, message: str, **values) -> str:
         return self.translations.gettext(message) % values
 
-    def plural(self, singular: str, plural: str, count: int, **values) -> str:
+    def ngettext(self, singular: str, plural: str, count: int, **values) -> str:
         return self.translations.ngettext(singular, plural, count) % dict(values, count=self.number(count))
 
     def number(self, value: int) -> str:
@@ -69,25 +70,32 @@ class _Words:
         rest = len(names) - NAMED_UNITS
         if rest <= 0:
             return shown
-        return shown + self.plural("; và %(count)s đơn vị khác", "; và %(count)s đơn vị khác", rest)
+        return shown + self.ngettext("; và %(count)s đơn vị khác", "; và %(count)s đơn vị khác", rest)
 
 
 def _xs_share(brief: Brief, words: _Words) -> str:
     xs = brief.xs
     if xs.share is None:
         return ""
+    share = words.percent(xs.share)
     if xs.change is None:
-        return words("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người).",
-                     share=words.percent(xs.share), count=words.number(xs.count))
-    values = dict(share=words.percent(xs.share), count=words.number(xs.count), month=words.month(brief.month.previous),
-                  change=words.change(abs(xs.change)))
+        return words.ngettext("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người).",
+                              "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người).", xs.count, share=share)
+    month, change = words.month(brief.month.previous), words.change(abs(xs.change))
     if xs.change > 0:
-        return words("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), tăng %(change)s so với %(month)s.",
-                     **values)
+        return words.ngettext(
+            "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), tăng %(change)s so với %(month)s.",
+            "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), tăng %(change)s so với %(month)s.",
+            xs.count, share=share, change=change, month=month)
     if xs.change < 0:
-        return words("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), giảm %(change)s so với %(month)s.",
-                     **values)
-    return words("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), không đổi so với %(month)s.", **values)
+        return words.ngettext(
+            "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), giảm %(change)s so với %(month)s.",
+            "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), giảm %(change)s so với %(month)s.",
+            xs.count, share=share, change=change, month=month)
+    return words.ngettext(
+        "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), không đổi so với %(month)s.",
+        "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), không đổi so với %(month)s.",
+        xs.count, share=share, month=month)
 
 
 def _xs_movers(changes: Sequence[Change], since: str, words: _Words) -> str:
@@ -95,17 +103,17 @@ def _xs_movers(changes: Sequence[Change], since: str, words: _Words) -> str:
     rose = max((c for c in changes if c.xs_change > 0), key=lambda c: c.xs_change, default=None)
     fell = min((c for c in changes if c.xs_change < 0), key=lambda c: c.xs_change, default=None)
     if rose and fell:
-        return words("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(rose)s (%(rose_change)s, lên %(rose_share)s) "
+        return words.gettext("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(rose)s (%(rose_change)s, lên %(rose_share)s) "
                      "và giảm nhiều nhất ở %(fell)s (%(fell_change)s, còn %(fell_share)s).",
                      month=words.month(since), rose=rose.unit.name, rose_change=words.change(rose.xs_change),
                      rose_share=words.percent(rose.xs_share_now), fell=fell.unit.name,
                      fell_change=words.change(fell.xs_change), fell_share=words.percent(fell.xs_share_now))
     if rose:
-        return words("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(unit)s (%(change)s, lên %(share)s).",
+        return words.gettext("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(unit)s (%(change)s, lên %(share)s).",
                      month=words.month(since), unit=rose.unit.name, change=words.change(rose.xs_change),
                      share=words.percent(rose.xs_share_now))
     if fell:
-        return words("So với %(month)s, tỷ lệ xuất sắc giảm nhiều nhất ở %(unit)s (%(change)s, còn %(share)s).",
+        return words.gettext("So với %(month)s, tỷ lệ xuất sắc giảm nhiều nhất ở %(unit)s (%(change)s, còn %(share)s).",
                      month=words.month(since), unit=fell.unit.name, change=words.change(fell.xs_change),
                      share=words.percent(fell.xs_share_now))
     return ""
@@ -117,7 +125,7 @@ def _lowered_movers(changes: Sequence[Change], words: _Words) -> str:
                key=lambda c: c.lowered_change, default=None)
     if grew is None:
         return ""
-    return words.plural("Số người bị hạ mức so với tự xếp loại tăng nhiều nhất ở %(unit)s: %(count)s người (trước đó %(before)s).",
+    return words.ngettext("Số người bị hạ mức so với tự xếp loại tăng nhiều nhất ở %(unit)s: %(count)s người (trước đó %(before)s).",
                         "Số người bị hạ mức so với tự xếp loại tăng nhiều nhất ở %(unit)s: %(count)s người (trước đó %(before)s).",
                         grew.lowered_now, unit=grew.unit.name, before=words.number(grew.lowered_before))
 
@@ -126,9 +134,9 @@ def _over_quota(brief: Brief, words: _Words) -> str:
     notes = brief.notes
     limit = words.percent(notes.quota_percent)
     if not notes.over_quota:
-        return words("Không đơn vị nào vượt giới hạn XS %(limit)s.", limit=limit)
-    names = [words("%(unit)s %(share)s", unit=q.unit.name, share=words.percent(q.share)) for q in notes.over_quota]
-    return words.plural("%(count)s đơn vị vượt giới hạn XS %(limit)s: %(units)s.",
+        return words.gettext("Không đơn vị nào vượt giới hạn XS %(limit)s.", limit=limit)
+    names = [words.gettext("%(unit)s %(share)s", unit=q.unit.name, share=words.percent(q.share)) for q in notes.over_quota]
+    return words.ngettext("%(count)s đơn vị vượt giới hạn XS %(limit)s: %(units)s.",
                         "%(count)s đơn vị vượt giới hạn XS %(limit)s: %(units)s.",
                         len(names), limit=limit, units=words.units(names))
 
@@ -137,10 +145,10 @@ def _low_coverage(brief: Brief, words: _Words) -> str:
     notes = brief.notes
     floor = words.percent(notes.coverage_floor)
     if not notes.low_coverage:
-        return words("Mọi đơn vị đều đánh giá từ %(floor)s số người trở lên.", floor=floor)
-    names = [words("%(unit)s %(evaluated)s/%(headcount)s", unit=c.unit.name, evaluated=words.number(c.evaluated),
+        return words.gettext("Mọi đơn vị đều đánh giá từ %(floor)s số người trở lên.", floor=floor)
+    names = [words.gettext("%(unit)s %(evaluated)s/%(headcount)s", unit=c.unit.name, evaluated=words.number(c.evaluated),
                    headcount=words.number(c.headcount)) for c in notes.low_coverage]
-    return words.plural("%(count)s đơn vị đánh giá dưới %(floor)s số người: %(units)s.",
+    return words.ngettext("%(count)s đơn vị đánh giá dưới %(floor)s số người: %(units)s.",
                         "%(count)s đơn vị đánh giá dưới %(floor)s số người: %(units)s.",
                         len(names), floor=floor, units=words.units(names))
 
@@ -149,7 +157,7 @@ def _missing(brief: Brief, words: _Words) -> str:
     notes = brief.notes
     if not notes.missing:
         return ""
-    return words.plural("%(count)s đơn vị có số liệu %(month)s nhưng chưa có tháng này: %(units)s.",
+    return words.ngettext("%(count)s đơn vị có số liệu %(month)s nhưng chưa có tháng này: %(units)s.",
                         "%(count)s đơn vị có số liệu %(month)s nhưng chưa có tháng này: %(units)s.",
                         len(notes.missing), month=words.month(notes.previous),
                         units=words.units([u.name for u in notes.missing]))
@@ -159,6 +167,6 @@ def _over_budget(brief: Brief, words: _Words) -> str:
     rewards = brief.notes.rewards
     if not rewards.over_budget:
         return ""
-    return words("Khen thưởng vượt ngân sách tháng: %(used)s của %(budget)s.",
+    return words.gettext("Khen thưởng vượt ngân sách tháng: %(used)s của %(budget)s.",
                  used=words.percent(rewards.budget_share), budget=words.money(rewards.budget))
 

@@ -161,6 +161,11 @@ class Series:
     def known(self) -> tuple[tuple[str, Figures], ...]:
         return tuple((m, f) for m, f in zip(self.months, self.figures) if f is not None)
 
+    def until(self, month: str) -> Series:
+        """The series up to `month`, included (what a month's page knew when it was that month)."""
+        end = self.months.index(month) + 1 if month in self.months else 0
+        return Series(self.key, self.name, self.months[:end], self.figures[:end])
+
 
 @dataclass(**PUBLIC)
 class UnitTrend:
@@ -299,6 +304,7 @@ class Brief:
     month: MonthView
     notes: MonthNotes
     honour: tuple[BlockHonour, ...]
+    organisation: Series  # the organisation's figures up to this month
 
     @property
     def url(self) -> str:
@@ -395,7 +401,8 @@ def build_trends(site: SiteView, settings: TrendSettings) -> TrendsView:
 
 
 def build_briefs(site: SiteView, trends: TrendsView) -> tuple[Brief, ...]:
-    return tuple(Brief(view, trends.notes_for(view.month), _honour_counts(view)) for view in site.months)
+    return tuple(Brief(view, trends.notes_for(view.month), _honour_counts(view), trends.organisation.until(view.month))
+                 for view in site.months)
 
 
 def _group_series(site: SiteView, months, rows_of) -> tuple[Series, ...]:
