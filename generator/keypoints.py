@@ -17,7 +17,8 @@ import gettext
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .formatting import Language, format_change, format_money, format_month, format_number, format_percent
+from .formatting import (NBSP, Language, change_unit, format_change, format_money, format_month, format_number,
+                         format_percent)
 from .trends import Brief, Change
 
 # A sentence names at most this many units, then says how many more: read aloud, a longer
@@ -58,6 +59,10 @@ class _Words:
     def change(self, value: Decimal) -> str:
         return format_change(value, self.lang)
 
+    def points(self, value: Decimal) -> str:
+        """A change's size without its sign, for a sentence that says "rose" or "fell"."""
+        return f"{format_number(abs(value), self.lang, places=2)}{NBSP}{change_unit(self.lang)}"
+
     def money(self, value: int) -> str:
         return format_money(value, self.lang)
 
@@ -81,7 +86,7 @@ def _xs_share(brief: Brief, words: _Words) -> str:
     if xs.change is None:
         return words.ngettext("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người).",
                               "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người).", xs.count, share=share)
-    month, change = words.month(brief.month.previous), words.change(abs(xs.change))
+    month, change = words.month(brief.month.previous), words.points(xs.change)
     if xs.change > 0:
         return words.ngettext(
             "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là %(share)s (%(count)s người), tăng %(change)s so với %(month)s.",

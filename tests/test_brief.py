@@ -38,13 +38,18 @@ def test_build_with_pdf_writes_one_page_per_month_reproducibly(tmp_path):
     output = tmp_path / "site"
     result = build(data, output, "--pdf")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Đã in 2 bản tin PDF" in result.stdout
+    assert "Đã in 4 bản tin PDF" in result.stdout  # two months, each in Vietnamese and in English
     pdfs = sorted(output.glob("ban-tin/*/ban-tin.pdf"))
     assert [p.parent.name for p in pdfs] == ["2024-09", "2024-10"]
+    english = sorted(output.glob("en/ban-tin/*/ban-tin.pdf"))
+    assert [p.parent.name for p in english] == ["2024-09", "2024-10"]
     first = pdfs[-1].read_bytes()
     reader = PdfReader(pdfs[-1])
     assert len(reader.pages) == 1
     assert "Bản tin kết quả xếp loại Tháng 10/2024" in reader.pages[0].extract_text()
+    english_page = PdfReader(english[-1])
+    assert len(english_page.pages) == 1
+    assert "Evaluation brief, October 2024" in english_page.pages[0].extract_text()
     # Printing again gives the same bytes: no printing time, no local paths.
     briefpdf.print_brief(output.resolve(), "2024-10", briefpdf.find_chromium())
     assert pdfs[-1].read_bytes() == first
@@ -60,6 +65,15 @@ def test_a_site_built_for_its_portal_prints_with_its_local_stylesheets(tmp_path)
     text = PdfReader(output / "ban-tin/2024-10/ban-tin.pdf").pages[0].extract_text()
     # The print stylesheet applied: no navigation, no links list.
     assert "Bản tin kết quả xếp loại" in text and "Dữ liệu mở" not in text
+
+
+def test_a_small_organisation_s_brief_lists_each_unit_s_honour_count(tmp_path):
+    data = small_data(tmp_path)
+    output = tmp_path / "site"
+    assert build(data, output).returncode == 0
+    page = (output / "ban-tin/2024-10/index.html").read_text("utf-8")
+    assert "<strong>Khối Chính quyền (3):</strong>" in page and "Phòng Tài chính - Kế hoạch&nbsp;3" in page
+    assert "Người 1" not in page  # counts, not names
 
 
 def test_without_chromium_the_build_says_it_skipped_the_pdf(tmp_path, monkeypatch, capsys):
