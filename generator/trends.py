@@ -30,9 +30,15 @@ from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, U
 
 ORGANISATION_KEY = "toan-bo"
 # The brief lists each unit's honour count only while the list fits the printed page in
-# readable type (8 pt): about this many characters of unit names and counts, i.e. some
-# eight lines of A4; past it, the brief gives each block's count and links the honour list.
-BRIEF_HONOUR_CHARACTERS = 900
+# readable type (8 pt): up to this many characters of unit names and counts, some nine
+# lines of A4; past it, the brief gives each block's count and links the honour list.
+# Measured on demo data: every brief of 10 to 50 units (up to 1,345 characters) printed on
+# one page in both languages, and some of 1,610 characters took two; this leaves a margin
+# for longer key points and names.
+BRIEF_HONOUR_CHARACTERS = 1200
+# The brief's movers tables show the first few of each list (the trends page has them all):
+# four tables of five rows would take a third of the printed page.
+BRIEF_MOVERS = 3
 # Rated levels a reward can follow, and the Figures field that counts each.
 REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
 
@@ -309,6 +315,16 @@ class Brief:
     @property
     def url(self) -> str:
         return addresses.brief_page(self.month.month)
+
+    @property
+    def movers_notes(self) -> MonthNotes:
+        """The month's notes with the first BRIEF_MOVERS units of each movers list."""
+        def first(movers: Movers | None) -> Movers | None:
+            if movers is None:
+                return None
+            return dataclasses.replace(movers, by_xs=movers.by_xs[:BRIEF_MOVERS], by_lowered=movers.by_lowered[:BRIEF_MOVERS])
+
+        return dataclasses.replace(self.notes, movers=first(self.notes.movers), movers_3=first(self.notes.movers_3))
 
     @property
     def xs(self) -> LevelLine:

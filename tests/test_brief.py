@@ -93,3 +93,21 @@ def test_a_bad_reward_setting_stops_the_build_with_a_message(tmp_path):
     assert result.returncode == 1
     assert "CONGKHAI_BASE_SALARY" in result.stderr and "YYYY-MM" in result.stderr
     assert "Traceback" not in result.stderr and not output.exists()
+
+
+@needs_chromium
+def test_forty_units_honour_counts_print_on_the_one_page(tmp_path):
+    """Near the limit of BRIEF_HONOUR_CHARACTERS: each unit's count is listed, and the page still holds."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "generator", "demo", "--out", str(data), "--months", "3", "--units", "40"],
+                   cwd=ROOT, check=True, capture_output=True)
+    output = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--output", str(output)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    month = briefpdf.brief_months(output)[-1]
+    page = (output / f"ban-tin/{month}/index.html").read_text("utf-8")
+    listed = page.split('id="xuat-sac"', 1)[1].count("&nbsp;")
+    assert listed >= 30  # unit by unit, not only the blocks
+    for brief in briefpdf.print_briefs(output, [month], briefpdf.find_chromium()):
+        assert brief.pages == 1, brief.lang
