@@ -17,6 +17,8 @@ COUNTS = (
 )
 # Figures that only person-level months have; unit-level summaries leave them unknown.
 PERSON_ONLY = ("leaders", "reward_count", "reward_amount", "score_sum", "score_count")
+# Figures that compare the final rating with the self rating.
+SELF_COMPARED = ("raised", "lowered")
 GROUPS = ("unit", "block", "level", "org")
 ORGANISATION_KEY = "toan-bo"
 
@@ -91,7 +93,11 @@ def rollup(units: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     frames = []
     for period_kind, period in (("month", "month"), ("year", "year")):
         for group in GROUPS:
-            summed = enriched.groupby([period, group], sort=True, dropna=False)[list(COUNTS)].sum(min_count=1)
+            grouped = enriched.groupby([period, group], sort=True, dropna=False)
+            summed = grouped[list(COUNTS)].sum(min_count=1)
+            # A group's nâng mức is known only where every member's is: a sum over some
+            # members would be taken for the group's, and the rest computed from it.
+            summed[list(SELF_COMPARED)] = grouped[list(SELF_COMPARED)].sum(skipna=False)
             summed = summed.reset_index().rename(columns={period: "period", group: "key"})
             summed.insert(1, "period_kind", period_kind)
             summed.insert(2, "group", group)

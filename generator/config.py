@@ -33,6 +33,10 @@ class Policy:
     coverage_floor: Decimal = Decimal("0.95")
     scale: RatingScale = field(default_factory=RatingScale)
 
+    def merges(self, evaluated: int) -> bool:
+        """Whether a group of `evaluated` rated staff is too small to show HT and K apart."""
+        return evaluated < self.min_evaluated
+
     @classmethod
     def from_settings(cls, settings: Mapping) -> Policy:
         quota = QuotaRule(

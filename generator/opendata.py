@@ -10,15 +10,20 @@ from decimal import Decimal
 
 from . import addresses
 from .public import Figures, GroupRow, MonthView, SiteView
+from .suppression import PROTECTS, SMALL
 
 UNIT_COLUMNS = (
     "thang", "ma_don_vi", "ten_don_vi", "khoi", "cap", "tong_so", "duoc_danh_gia", "xs", "tot",
     "hoan_thanh", "khong_hoan_thanh", "ht_k_gop", "nang_muc", "ha_muc", "so_khen_thuong", "tien_khen_thuong",
+    "ly_do_gop",
 )
 HONOUR_COLUMNS = ("thang", "ho_ten", "chuc_vu", "ma_don_vi", "ten_don_vi", "khen_thuong")
 SUMMARY_COLUMNS = (
     "ky", "nhom", "ten_nhom", "tong_so", "duoc_danh_gia", "xs", "tot", "hoan_thanh", "khong_hoan_thanh", "nang_muc", "ha_muc",
+    "ly_do_gop",
 )
+# Why a row leaves HT, K, nâng mức and hạ mức empty (ly_do_gop), for a reader in a spreadsheet.
+MERGE_REASONS = {SMALL: "ít người được đánh giá", PROTECTS: "gộp để bảo vệ đơn vị nhỏ cùng khối"}
 WITHHELD_NAME = "(không công bố)"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,6 +81,7 @@ def _unit_row(month: str, row, figures: Figures) -> Row:
         "hoan_thanh": figures.ht, "khong_hoan_thanh": figures.k, "ht_k_gop": figures.ht_k,
         "nang_muc": figures.raised, "ha_muc": figures.lowered,
         "so_khen_thuong": figures.reward_count, "tien_khen_thuong": figures.reward_amount,
+        "ly_do_gop": MERGE_REASONS.get(figures.merged_as),
     }
 
 
@@ -104,6 +110,7 @@ def _summary_row(period: str, group: str, name: str, figures: Figures) -> Row:
         "duoc_danh_gia": figures.evaluated, "xs": figures.xs, "tot": figures.t,
         "hoan_thanh": figures.ht, "khong_hoan_thanh": figures.k,
         "nang_muc": figures.raised, "ha_muc": figures.lowered,
+        "ly_do_gop": MERGE_REASONS.get(figures.merged_as),
     }
 
 
@@ -156,6 +163,7 @@ def tables(site: SiteView) -> list[Table]:
 _FIELD_TYPES = {
     "thang": "string", "ky": "string", "nhom": "string", "ten_nhom": "string", "ma_don_vi": "string",
     "ten_don_vi": "string", "khoi": "string", "cap": "string", "ho_ten": "string", "chuc_vu": "string",
+    "ly_do_gop": "string",
 }
 
 

@@ -4,7 +4,8 @@
     -> read the exports and summaries it does not hold yet (ingest)
     -> validate them -> compare with the store (a changed month needs a reason)
     -> every month: the store's plus this run's -> count per unit and month
-    -> check the figures of new months -> roll up -> public view
+    -> check the figures of new months -> roll up -> choose the merged units
+    -> public view -> prove that no merged count can be recovered (audit)
 
 Pelican never sees anything before the last step. What the run adds to the
 store is written only once the site has been built (see `Loaded.store`).
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate, progress, timings
+from . import aggregate, audit, progress, timings
 from .checks import check_figures
 from .config import Policy, units_per_page
 from .ingest import batch
@@ -29,6 +30,7 @@ from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, wi
 from .ratings import RatingScale
 from .registry import read_registry
 from .store import PEOPLE, ExportFile, Store, Update, scan_inputs
+from .suppression import choose_merges
 from .validate import ValidatedData, validate
 from .withheld import read_withheld
 
@@ -121,18 +123,24 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         if not with_view:  # validation only
             return None, loaded
         figures = aggregate.rollup(units, data.registry)
+        merges = choose_merges(units, data.registry, policy)
         view = build_site_view(
             figures,
             units,
             honour_rows(data.people, loaded.withheld),
             data.registry,
             policy,
+            merges,
             organisation=settings.get("CONGKHAI_ORGANISATION", "Đơn vị"),
             demo=folder.is_demo,
             units_per_page=units_per_page(settings),
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+    with timings.stage(timings.AUDIT):
+        audit.check(view, policy, loaded.problems)
+    if loaded.problems.has_errors:
+        return None, loaded
     return view, loaded
 
 

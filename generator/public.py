@@ -19,10 +19,12 @@ from itertools import groupby
 import pandas as pd
 
 from . import addresses
+from .aggregate import ORGANISATION_KEY
 from .config import Policy, QuotaRule
 from .formatting import round_half_up, share
 from .names import vietnamese_name_key
 from .registry import Registry, Unit
+from .suppression import PROTECTS, SMALL, Merges
 
 PUBLIC = dict(frozen=True, slots=True)
 
@@ -51,10 +53,19 @@ class Figures:
     k_share: Decimal | None
     ht_k_share: Decimal | None
     not_evaluated_share: Decimal | None
+    # Why HT and K show only merged (then nâng mức and hạ mức are not shown either):
+    # suppression.SMALL, too few rated; suppression.PROTECTS, merged so that a small unit
+    # of its block cannot be recovered by subtraction. None: published separately.
+    merged_as: str | None = None
 
     @property
     def merged(self) -> bool:
-        return self.ht_k is not None
+        return self.merged_as is not None
+
+    @property
+    def protects(self) -> bool:
+        """Merged only to protect a small unit of the same block (secondary suppression)."""
+        return self.merged_as == PROTECTS
 
 
 @dataclass(**PUBLIC)
@@ -336,14 +347,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def make_figures(counts: dict, policy: Policy) -> Figures:
+def make_figures(counts: dict, policy: Policy, merged_as: str | None = None, self_compared: bool = True) -> Figures:
+    """A group's figures as published: HT, K, nâng mức and hạ mức hidden where merged.
+
+    `merged_as` is why a unit is merged (suppression.Merges); a group too small to
+    show HT and K apart is merged whatever it says. Not `self_compared`: nâng mức
+    and hạ mức are hidden (a total that would give away a small unit's).
+    """
     def known(name: str) -> int | None:
         value = counts.get(name)
         return None if value is None else int(value)
 
     headcount, evaluated = known("headcount") or 0, known("evaluated") or 0
     ht, k = known("ht") or 0, known("k") or 0
-    merge = evaluated < policy.min_evaluated
+    if merged_as is None and policy.merges(evaluated):
+        merged_as = SMALL
+    merge = merged_as is not None
     score_count = known("score_count")
     # One person's score must not show through a small unit's average.
     average = (
@@ -359,8 +378,9 @@ def make_figures(counts: dict, policy: Policy) -> Figures:
         ht=None if merge else ht,
         k=None if merge else k,
         ht_k=ht + k if merge else None,
-        raised=known("raised"),
-        lowered=known("lowered"),
+        # They point at the members' own self ratings (contract section 10).
+        raised=known("raised") if self_compared and not merge else None,
+        lowered=known("lowered") if self_compared and not merge else None,
         reward_count=known("reward_count"),
         reward_amount=known("reward_amount"),
         average_score=average,
@@ -371,6 +391,7 @@ def make_figures(counts: dict, policy: Policy) -> Figures:
         k_share=None if merge else share(k, headcount),
         ht_k_share=share(ht + k, headcount) if merge else None,
         not_evaluated_share=share(known("not_evaluated") or 0, headcount),
+        merged_as=merged_as,
     )
 
 
@@ -384,6 +405,7 @@ def build_site_view(
     honour: pd.DataFrame,
     registry: Registry,
     policy: Policy,
+    merges: Merges,
     *,
     organisation: str,
     demo: bool,
@@ -391,6 +413,7 @@ def build_site_view(
 ) -> SiteView:
     """Assemble the site's public objects from the rolled-up figures and the honour rows.
 
+    `merges`: the unit-months that show HT and K merged (suppression.choose_merges).
     A month of more than `units_per_page` units (None: no limit) is split by block."""
     by_period = {
         key: group for key, group in figures.groupby(["period_kind", "period"], sort=True)
@@ -408,7 +431,7 @@ def build_site_view(
         previous = months[position - 1] if position else None
         month_views.append(
             _month_view(
-                month, table, registry, policy, block_order, from_summaries,
+                month, table, registry, policy, merges, block_order, from_summaries,
                 previous_table=by_period[("month", previous)] if previous else None,
                 previous=previous,
                 next_month=months[position + 1] if position + 1 < len(months) else None,
@@ -417,13 +440,26 @@ def build_site_view(
         )
         if units_per_page is not None and len(month_views[-1].rows) > units_per_page:
             month_views[-1] = split_by_block(month_views[-1], slugs, units_per_page)
-    unit_views = _unit_views(figures, registry, policy, month_views)
+    unit_views = _unit_views(figures, registry, policy, merges, month_views)
+    # A year hides what any of its months hides of a group: otherwise the year less its
+    # other months gives that month's figure.
+    month_groups = [((view.year, "org", ORGANISATION_KEY), view.total) for view in month_views]
+    month_groups += [((view.year, "block", b.block), b.subtotal) for view in month_views for b in view.blocks]
+    month_groups += [((view.year, "level", row.name), row.figures) for view in month_views for row in view.levels]
+    merged_in_year = {key for key, figures in month_groups if figures.merged}
+    quiet_in_year = {key for key, figures in month_groups if figures.raised is None or figures.lowered is None}
+
+    def year_rows(period: str, table: pd.DataFrame, group: str, order=None) -> tuple[GroupRow, ...]:
+        return _group_rows(table, group, policy, order=order,
+                           merged_as=lambda key: PROTECTS if (period, group, key) in merged_in_year else None,
+                           self_compared=lambda key: (period, group, key) not in quiet_in_year)
+
     years = tuple(
         YearView(
             period,
-            make_figures(_org_row(table), policy),
-            _group_rows(table, "block", policy, order=block_order),
-            _group_rows(table, "level", policy),
+            year_rows(period, table, "org")[0].figures,
+            year_rows(period, table, "block", block_order),
+            year_rows(period, table, "level"),
         )
         for (kind, period), table in by_period.items()
         if kind == "year"
@@ -482,15 +518,21 @@ def block_month(month: MonthView, block: BlockTable) -> MonthView:
     return replace(month, blocks=(block,), levels=())
 
 
-def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None) -> tuple[GroupRow, ...]:
-    records = _records(table.loc[table["group"].eq(group) & table["key"].ne("")])
+def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None,
+                merged_as=lambda key: None, self_compared=lambda key: True) -> tuple[GroupRow, ...]:
+    """A period's rows of one kind of group ("org" has one, of key ""), each group's figures
+    merged as `merged_as(key)` says and with nâng mức and hạ mức where `self_compared(key)`."""
+    records = _records(table.loc[table["group"].eq(group) & (table["key"].ne("") | (group == "org"))])
     if order is not None:
         records.sort(key=lambda r: order.get(r["key"], len(order)))
-    return tuple(GroupRow(group, r["key"], make_figures(r, policy)) for r in records)
+    return tuple(
+        GroupRow(group, r["key"], make_figures(r, policy, merged_as(r["key"]), self_compared(r["key"])))
+        for r in records
+    )
 
 
-def _org_row(table: pd.DataFrame) -> dict:
-    return _records(table.loc[table["group"].eq("org")])[0]
+def _organisation(table: pd.DataFrame, month: str, policy: Policy, merges: Merges) -> Figures:
+    return _group_rows(table, "org", policy, self_compared=lambda key: merges.shows_self_compared(month, "org", key))[0].figures
 
 
 def _block_order(registry: Registry) -> dict[str, int]:
@@ -500,26 +542,29 @@ def _block_order(registry: Registry) -> dict[str, int]:
     return order
 
 
-def _month_view(month, table, registry, policy, block_order, from_summaries, *, previous_table, previous, next_month, honour) -> MonthView:
+def _month_view(month, table, registry, policy, merges, block_order, from_summaries, *, previous_table, previous, next_month, honour) -> MonthView:
     units = table.loc[table["group"].eq("unit")]
     unit_order = {code: i for i, code in enumerate(registry.units)}
     rows = sorted(
-        (UnitRow(unit_info(registry.units[r["key"]]), make_figures(r, policy)) for r in _records(units)),
+        (UnitRow(unit_info(registry.units[r["key"]]), make_figures(r, policy, merges.reason(month, r["key"])))
+         for r in _records(units)),
         key=lambda row: (block_order[row.unit.block], unit_order[row.unit.code]),
     )
-    subtotals = {r["key"]: make_figures(r, policy) for r in _records(table.loc[table["group"].eq("block")])}
+    blocks_of_month = _group_rows(table, "block", policy, merged_as=lambda key: merges.block_reason(month, key),
+                                  self_compared=lambda key: merges.shows_self_compared(month, "block", key))
+    subtotals = {row.name: row.figures for row in blocks_of_month}
     blocks = tuple(
         BlockTable(block, tuple(block_rows), subtotals[block])
         for block, block_rows in groupby(rows, key=lambda row: row.unit.block)
     )
-    levels = _group_rows(table, "level", policy)
+    levels = _group_rows(table, "level", policy, self_compared=lambda key: merges.shows_self_compared(month, "level", key))
     return MonthView(
         month=month,
         from_summaries=from_summaries,
         blocks=blocks,
         levels=levels,
-        total=make_figures(_org_row(table), policy),
-        previous_total=make_figures(_org_row(previous_table), policy) if previous_table is not None else None,
+        total=_organisation(table, month, policy, merges),
+        previous_total=_organisation(previous_table, previous, policy, merges) if previous_table is not None else None,
         honour=honour,
         previous=previous,
         next=next_month,
@@ -552,7 +597,7 @@ def _honour_by_month(honour: pd.DataFrame, registry: Registry) -> dict[str, tupl
     return result
 
 
-def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
+def _unit_views(figures, registry, policy, merges, month_views) -> tuple[UnitView, ...]:
     units = figures.loc[figures["group"].eq("unit") & figures["period_kind"].eq("month")]
     honour_counts = {
         (view.month, hu.unit.code): len(hu.entries)
@@ -575,7 +620,7 @@ def _unit_views(figures, registry, policy, month_views) -> tuple[UnitView, ...]:
         unit = registry.units[code]
         months = tuple(
             UnitMonth(
-                r["period"], made.get((r["period"], code)) or make_figures(r, policy),
+                r["period"], made.get((r["period"], code)) or make_figures(r, policy, merges.reason(r["period"], code)),
                 honour_counts.get((r["period"], code), 0) if has_honour.get(r["period"]) else None,
                 url=table_pages.get((r["period"], code)) or addresses.month_page(r["period"]),
                 honour_url=honour_pages.get((r["period"], code)) or addresses.honour_page(r["period"]),

@@ -16,10 +16,11 @@ from pathlib import Path
 # The stages in pipeline order; `bench/` prints them in this order.
 INGEST = "ingest+validate"
 AGGREGATE = "aggregate"
+AUDIT = "subtraction audit"
 PAGES = "pages"
 LEAK_CHECK = "leak check"
 SWAP = "store+swap"
-STAGES = (INGEST, AGGREGATE, PAGES, LEAK_CHECK, SWAP)
+STAGES = (INGEST, AGGREGATE, AUDIT, PAGES, LEAK_CHECK, SWAP)
 
 _seconds: dict[str, float] = {}
 _peak_mb: dict[str, float] = {}

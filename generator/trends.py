@@ -395,7 +395,7 @@ def build_trends(site: SiteView, settings: TrendSettings) -> TrendsView:
     organisation = Series(ORGANISATION_KEY, site.organisation, months, tuple(m.total for m in site.months))
     levels = _group_series(site, months, lambda view: ((row.name, row.figures) for row in view.levels))
     blocks = _group_series(site, months, lambda view: ((b.block, b.subtotal) for b in view.blocks))
-    units = _unit_trends(site, months, policy)
+    units = unit_trends(site, months, policy)
     rewards = tuple(_rewards(view, settings.rewards) for view in site.months)
     notes = tuple(
         _month_notes(site, view, units, reward, settings)
@@ -432,7 +432,7 @@ def _group_series(site: SiteView, months, rows_of) -> tuple[Series, ...]:
     return tuple(Series(name, name, months, tuple(by_name[name].get(m) for m in months)) for name in order)
 
 
-def _unit_trends(site: SiteView, months: tuple[str, ...], policy: Policy) -> dict[str, UnitTrend]:
+def unit_trends(site: SiteView, months: tuple[str, ...], policy: Policy) -> dict[str, UnitTrend]:
     views = {view.unit.code: view for view in site.units}
     own = {code: {m.month: m.figures for m in view.months} for code, view in views.items()}
     trends = {}
@@ -467,8 +467,9 @@ def _lineage(view: UnitView, views: Mapping[str, UnitView]) -> list[str]:
 def combine(parts: list[Figures], policy: Policy) -> Figures:
     """The figures of several units together (a unit and its predecessors in one month).
 
-    Where any part shows HT and K merged, the sum does too: its split is not
-    published and must not be recoverable by subtraction.
+    Where any part shows HT and K merged, the sum does too (and hides nâng mức
+    and hạ mức): its split is not published and must not be recoverable by
+    subtraction.
     """
     if len(parts) == 1:
         return parts[0]
@@ -484,19 +485,13 @@ def combine(parts: list[Figures], policy: Policy) -> Figures:
         return None if any(v is None for v in values) else sum(values)
 
     lower = sum(p.ht_k if p.merged else p.ht + p.k for p in parts)
-    any_merged = any(p.merged for p in parts)
+    merged_as = next((p.merged_as for p in parts if p.merged), None)
     counts = {
         name: total(name)
         for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "reward_count", "reward_amount")
     } | {name: total_of_all(name) for name in ("raised", "lowered")}
-    counts |= {"ht": lower if any_merged else total("ht"), "k": 0 if any_merged else total("k")}
-    figures = make_figures(counts, policy)
-    if any_merged and not figures.merged:
-        figures = dataclasses.replace(
-            figures, ht=None, k=None, ht_k=lower, ht_share=None, k_share=None,
-            ht_k_share=share(lower, figures.headcount),
-        )
-    return figures
+    counts |= {"ht": lower if merged_as else total("ht"), "k": 0 if merged_as else total("k")}
+    return make_figures(counts, policy, merged_as)
 
 
 def _rewards(view: MonthView, rule: RewardRule) -> Rewards:

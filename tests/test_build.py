@@ -62,7 +62,8 @@ def test_unit_csv_figures_equal_the_fixture(built):
     assert set(by_unit) == {"PTC", "THGB"}
     ptc = by_unit["PTC"]  # 6 people, under 10 evaluated: HT and K merged
     assert (ptc["tong_so"], ptc["duoc_danh_gia"], ptc["xs"], ptc["tot"]) == ("6", "6", "5", "0")
-    assert (ptc["hoan_thanh"], ptc["khong_hoan_thanh"], ptc["ht_k_gop"], ptc["ha_muc"]) == ("", "", "1", "1")
+    # Merged: no HT, K, nâng mức or hạ mức of its own (contract section 10).
+    assert (ptc["hoan_thanh"], ptc["khong_hoan_thanh"], ptc["ht_k_gop"], ptc["nang_muc"], ptc["ha_muc"]) == ("", "", "1", "", "")
     assert (ptc["so_khen_thuong"], ptc["tien_khen_thuong"]) == ("4", str(4 * 1170000))
     school = by_unit["THGB"]
     assert (school["tong_so"], school["tot"], school["hoan_thanh"], school["khong_hoan_thanh"], school["ht_k_gop"]) == ("14", "12", "2", "0", "")
