@@ -185,12 +185,14 @@ def test_a_sum_with_a_part_whose_raised_or_lowered_is_not_published_is_not_publi
     policy = Policy()
     shown = make_figures({"headcount": 12, "evaluated": 12, "xs": 2, "t": 10, "ht": 0, "k": 0, "not_evaluated": 0,
                           "raised": 1, "lowered": 2}, policy)
-    hidden = dataclasses.replace(make_figures({"headcount": 4, "evaluated": 4, "xs": 1, "t": 3, "ht": 0, "k": 0,
+    # Not merged, yet without nâng mức / hạ mức (a unit summary that does not say them, or one hidden to protect another).
+    hidden = dataclasses.replace(make_figures({"headcount": 12, "evaluated": 12, "xs": 1, "t": 11, "ht": 0, "k": 0,
                                                "not_evaluated": 0, "raised": 1, "lowered": 1}, policy),
                                  raised=None, lowered=None)
     both = combine([shown, hidden], policy)
+    assert not both.merged
     assert both.raised is None and both.lowered is None
-    assert both.xs == 3 and both.headcount == 16
+    assert both.xs == 3 and both.headcount == 24
     assert combine([shown, shown], policy).lowered == 4
 
 
