@@ -111,3 +111,21 @@ def test_forty_units_honour_counts_print_on_the_one_page(tmp_path):
     assert listed >= 30  # unit by unit, not only the blocks
     for brief in briefpdf.print_briefs(output, [month], briefpdf.find_chromium()):
         assert brief.pages == 1, brief.lang
+
+
+def test_a_brief_under_the_minimum_publishes_no_k_and_no_raised_or_lowered(tmp_path):
+    """Twelve people rated, fewer than the minimum: K is merged with HT, and nâng mức / hạ mức are not shown."""
+    data = small_data(tmp_path)
+    settings = tmp_path / "settings.py"
+    settings.write_text((ROOT / "pelicanconf.py").read_text("utf-8") + "\nCONGKHAI_MIN_EVALUATED = 20\n"
+                        f"PATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n", "utf-8")
+    output = tmp_path / "site"
+    result = build(data, output, "--settings", str(settings))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for folder, words in (("", "Gộp với HT, không công bố riêng"), ("en/", "Merged with HT, not published separately")):
+        page = (output / f"{folder}ban-tin/2024-10/index.html").read_text("utf-8")
+        key = page.split('class="brief-figures"', 1)[1].split("</dl>", 1)[0]
+        assert words in key
+        blocks = page.split('id="theo-khoi"', 1)[1].split("</table>", 1)[0]
+        assert blocks.count("<td>–</td>") == 2  # hạ mức of the block and of the whole
+        assert "hạ mức so với tự xếp loại" not in page and "self-rating grew" not in page
