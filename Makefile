@@ -31,11 +31,17 @@ help:
 	@echo "make clean    remove $(OUTPUT)/"
 	@echo "make bench    time district and city builds against bare pandas and bare Pelican (minutes; prints a table)"
 
+# Building the site needs requirements.txt only (a portal's build machine installs just that);
+# the tests also need requirements-test.txt.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
 site: $(VENV)/.installed | $(PLOTLY_BUNDLE)
@@ -49,7 +55,7 @@ serve: $(VENV)/.installed
 publish: $(VENV)/.installed
 	$(PY) -m generator publish --data $(DATA) $(if $(SITEURL),--site-url $(SITEURL))
 
-test: $(VENV)/.installed | $(PLOTLY_BUNDLE) $(CHROMIUM)
+test: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2
 
 clean:

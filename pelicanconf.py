@@ -45,6 +45,8 @@ ARTICLE_TRANSLATION_ID = None
 ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""
 
+# Feeds are written only when the site's address is known (`publish`, `build --site-url`), as
+# their ids and links must be absolute: plugins/.../congkhai/run.py turns them on then.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

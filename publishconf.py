@@ -1,4 +1,7 @@
-"""Settings for publishing to the portal: absolute links and feeds on."""
+"""Settings for publishing to the portal: absolute links, hence feeds and the sitemap.
+
+`python -m generator publish --site-url URL` replaces SITEURL and FEED_DOMAIN
+with URL (a value set here from SITEURL would keep the default address)."""
 import os
 import sys
 

@@ -94,6 +94,11 @@ def units_page() -> str:
     return "don-vi/"
 
 
+def compare_page() -> str:
+    """Compare up to five units, month by month, beside the organisation (selection in ?don-vi=A,B)."""
+    return "so-sanh/"
+
+
 def search_page() -> str:
     return "tim-kiem/"
 
@@ -106,6 +111,26 @@ def about_page() -> str:
 def month_feed(kind: str) -> str:
     """The feed with one entry per month; `kind` is "atom" or "rss"."""
     return f"feeds/thang.{kind}.xml"
+
+
+def unit_feed(code: str) -> str:
+    """A unit's Atom feed: one entry per month with its figures (follow one unit)."""
+    return f"feeds/don-vi/{code}.atom.xml"
+
+
+def month_anchor(month: str) -> str:
+    """The id of a month's row on a unit's page (a unit feed's entries link there)."""
+    return f"thang-{month}"
+
+
+def chart_csv(page: str, chart_id: str) -> str:
+    """A chart's figures as CSV, beside the page (at address `page`) that draws it."""
+    return f"{page}{chart_id}.csv"
+
+
+def chart_page(page: str, chart_id: str) -> str:
+    """A page that shows one chart of `page` alone, for an iframe elsewhere."""
+    return f"{page}{chart_id}/"
 
 
 def sitemap() -> str:

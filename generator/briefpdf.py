@@ -1,5 +1,4 @@
-"""The brief as a PDF: /ban-tin/YYYY-MM/ban-tin.pdf, and /en/ban-tin/YYYY-MM/ban-tin.pdf in
-English, printed by headless Chromium.
+"""The brief as a PDF: /ban-tin/YYYY-MM/ban-tin.pdf, printed by headless Chromium.
 
 Chromium prints each brief page of a built site with its print stylesheet
 (theme/static/css/brief.css: one A4 page, no navigation). pypdf then makes
@@ -23,13 +22,14 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from . import addresses
-from .formatting import LANGUAGES
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-pdf-header-footer"]
 PDF_NAME = "ban-tin.pdf"
+# The site's language folders (README, "Languages"): each brief is printed in each language.
+LANGUAGE_FOLDERS = {"vi": "", "en": "en/"}
 TIMEOUT_SECONDS = 120
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
@@ -43,7 +43,7 @@ class PrintedBrief:
     month: str
     path: Path
     pages: int
-    lang: str = LANGUAGES[0]
+    lang: str = "vi"
 
 
 def find_chromium() -> Path | None:
@@ -54,15 +54,12 @@ def find_chromium() -> Path | None:
     return Path(found) if found else None
 
 
-def page_path(month: str, lang: str = LANGUAGES[0]) -> str:
-    """The brief page of `month` in `lang`: Vietnamese at the site's root, another language in
-    its folder (as the site's pages are written)."""
-    folder = "" if lang == LANGUAGES[0] else f"{lang}/"
-    return folder + addresses.save_as(addresses.brief_page(month))
+def brief_file(month: str, lang: str = "vi") -> str:
+    return LANGUAGE_FOLDERS[lang] + addresses.save_as(addresses.brief_page(month))
 
 
-def pdf_path(month: str, lang: str = LANGUAGES[0]) -> str:
-    return page_path(month, lang).removesuffix("index.html") + PDF_NAME
+def pdf_path(month: str, lang: str = "vi") -> str:
+    return brief_file(month, lang).removesuffix("index.html") + PDF_NAME
 
 
 def brief_months(output: Path) -> list[str]:
@@ -72,18 +69,18 @@ def brief_months(output: Path) -> list[str]:
 
 
 def print_briefs(output: Path, months: Sequence[str], chromium: Path, site_url: str | None = None,
-                 workers: int = 2, languages: Sequence[str] = LANGUAGES) -> list[PrintedBrief]:
-    """Print each month's brief of the site at `output`, in each language the site has it, into
-    its folder; two Chromiums at a time."""
+                 workers: int = 2) -> list[PrintedBrief]:
+    """Print each month's brief of the site at `output` into its folder, in each language (the
+    English one under en/); two Chromiums at a time."""
     output = output.resolve()
-    jobs = [(month, lang) for month in months for lang in languages if (output / page_path(month, lang)).exists()]
+    jobs = [(month, lang) for month in months for lang in LANGUAGE_FOLDERS]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda job: print_brief(output, job[0], chromium, site_url, job[1]), jobs))
 
 
 def print_brief(output: Path, month: str, chromium: Path, site_url: str | None = None,
-                lang: str = LANGUAGES[0]) -> PrintedBrief:
-    page = output / page_path(month, lang)
+                lang: str = "vi") -> PrintedBrief:
+    page = output / brief_file(month, lang)
     target = output / pdf_path(month, lang)
     with tempfile.TemporaryDirectory(prefix="congkhai-pdf-") as scratch:
         source = page
@@ -98,10 +95,10 @@ def print_brief(output: Path, month: str, chromium: Path, site_url: str | None =
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise PrintFailed(f"Không in được bản tin tháng {month} ({lang}): {error}") from error
+            raise PrintFailed(f"Không in được bản tin tháng {month}: {error}") from error
         if not printed.exists() or printed.stat().st_size == 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [f"mã thoát {result.returncode}"]
-            raise PrintFailed(f"Không in được bản tin tháng {month} ({lang}): {detail[0]}")
+            raise PrintFailed(f"Không in được bản tin tháng {month}: {detail[0]}")
         content, pages = reproducible(printed.read_bytes())
     target.write_bytes(content)
     return PrintedBrief(month, target, pages, lang)

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import html
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from . import formatting
+from . import formatting, opendata
 from .config import QuotaRule
 from .formatting import share
 from .public import PUBLIC, Figures, MonthView
@@ -72,7 +73,7 @@ LABELS = {
         "unit": "Đơn vị", "rank": "Hạng", "quota": "Giới hạn", "ranked": "Đơn vị, xếp từ cao xuống thấp",
         "xs_of_base": {"T+XS": "XS trên số HTT và XS", "evaluated": "XS trên số được đánh giá"},
         "base": {"T+XS": "Số HTT và XS", "evaluated": "Số được đánh giá"},
-        "organisation": "Toàn bộ",
+        "organisation": "Toàn bộ", "panel": "Nhóm", "code": "Mã đơn vị", "currency": "đồng",
     },
     "en": {
         "XS": "Excellent", "T": "Good", "HT": "Completed", "K": "Not completed",
@@ -83,7 +84,7 @@ LABELS = {
         "unit": "Unit", "rank": "Rank", "quota": "Quota", "ranked": "Units, highest first",
         "xs_of_base": {"T+XS": "XS of those rated T or XS", "evaluated": "XS of those evaluated"},
         "base": {"T+XS": "Rated T or XS", "evaluated": "Evaluated"},
-        "organisation": "Whole organisation",
+        "organisation": "Whole organisation", "panel": "Group", "code": "Unit code", "currency": "VND",
     },
 }
 # d3-format separators: decimal sign, then thousands.
@@ -107,6 +108,9 @@ class Chart:
     tables: tuple[DataTable, ...]  # every value the chart draws
     height: int  # pixels, reserved before plotly.js draws
     panels: int
+    # Exactly the figures drawn, as the chart's CSV download has them (see `csv_table`).
+    csv_header: tuple[str, ...] = ()
+    csv_rows: tuple[tuple, ...] = ()
 
     @property
     def figure(self) -> dict:
@@ -186,7 +190,8 @@ def level_shares(chart_id: str, panels: Sequence[Series], lang: str, *, panel_na
         layout["grid"] = {"rows": count, "columns": 1, "pattern": "independent", "ygap": 0.3}
         layout["margin"] = layout["margin"] | {"t": 24}
         layout["annotations"] = annotations
-    return _chart(chart_id, {"data": traces, "layout": layout}, " ".join(sentences), tuple(tables), height, count)
+    return _chart(chart_id, {"data": traces, "layout": layout}, " ".join(sentences), tuple(tables), height, count,
+                  lang=lang, x_values=months, panel_names=names if count > 1 else None, value_unit="%")
 
 
 def coverage(chart_id: str, series: Series, floor_percent: Decimal, lang: str) -> Chart:
@@ -209,7 +214,8 @@ def coverage(chart_id: str, series: Series, floor_percent: Decimal, lang: str) -
     summary = _range_sentence(points, lang)
     table = DataTable(words["coverage"], (words["month"], words["coverage"]),
                       tuple((format_month(m, lang), format_percent(v, lang)) for m, v in points))
-    return _chart(chart_id, {"data": [trace], "layout": layout}, summary, (table,), SINGLE_HEIGHT)
+    return _chart(chart_id, {"data": [trace], "layout": layout}, summary, (table,), SINGLE_HEIGHT,
+                  lang=lang, x_values=series.months, value_unit="%")
 
 
 def raised_lowered(chart_id: str, series: Series, lang: str) -> Chart:
@@ -236,7 +242,8 @@ def raised_lowered(chart_id: str, series: Series, lang: str) -> Chart:
         _count_sentence(words[field], [(m, getattr(f, field)) for m, f in series.known if getattr(f, field) is not None], lang)
         for field in ("raised", "lowered")
     )
-    return _chart(chart_id, {"data": traces, "layout": layout}, summary, (table,), SINGLE_HEIGHT)
+    return _chart(chart_id, {"data": traces, "layout": layout}, summary, (table,), SINGLE_HEIGHT,
+                  lang=lang, x_values=series.months)
 
 
 def rewards(chart_id: str, months: Sequence[Rewards], lang: str) -> Chart:
@@ -265,7 +272,8 @@ def rewards(chart_id: str, months: Sequence[Rewards], lang: str) -> Chart:
     )
     summary = _rewards_sentence(known, lang)
     return _chart(chart_id, {"data": [trace], "layout": layout}, summary, (DataTable(words["reward_amount"], header, rows),),
-                  SINGLE_HEIGHT)
+                  SINGLE_HEIGHT, lang=lang, x_values=[r.month for r in known], value_unit=words["currency"],
+                  custom_label=words["reward_count"])
 
 
 def quota_ranking(chart_id: str, month: MonthView, quota: QuotaRule, lang: str) -> Chart:
@@ -305,7 +313,9 @@ def quota_ranking(chart_id: str, month: MonthView, quota: QuotaRule, lang: str) 
             for i, ((_, row, base), s) in enumerate(zip(ranked, shares), start=1)
         ),
     )
-    return _chart(chart_id, {"data": [trace], "layout": layout}, summary, (table,), SINGLE_HEIGHT)
+    return _chart(chart_id, {"data": [trace], "layout": layout}, summary, (table,), SINGLE_HEIGHT,
+                  lang=lang, x_values=[row.unit.code for _, row, _ in ranked], x_label=words["code"], value_unit="%",
+                  text_label=words["unit"], texts=[row.unit.name for _, row, _ in ranked])
 
 
 def unit_beside_organisation(chart_id: str, unit: UnitTrend, organisation: Series, lang: str) -> Chart:
@@ -313,36 +323,75 @@ def unit_beside_organisation(chart_id: str, unit: UnitTrend, organisation: Serie
     return level_shares(chart_id, [unit.series, organisation], lang, panel_names=[unit.unit.name, words["organisation"]])
 
 
+def to_csv(chart: Chart) -> bytes:
+    """The chart's CSV download: exactly its figures (`csv_header`, `csv_rows`), written as the open data is."""
+    columns = chart.csv_header
+    return opendata.to_csv(opendata.Table(
+        path="", columns=columns, rows=tuple(dict(zip(columns, row)) for row in chart.csv_rows), title="", description=""))
+
+
 class PageCharts:
     """The charts of each page, built when a template asks, in the page's language.
 
     Templates call `charts.month(month, lang)`, `charts.unit(unit, lang)` and
-    `charts.trends(lang)`; pages that call none load no chart code.
+    `charts.trends(lang)`; pages that call none load no chart code. A chart is
+    asked for by its page, its page alone and its CSV, in each language, one
+    after the other: the last few charts made are kept (a month's by identity,
+    as block pages make their views per page), not a city's thousands.
     """
 
-    def __init__(self, trends: TrendsView, quota: QuotaRule):
+    KEPT = 16
+
+    def __init__(self, trends: TrendsView, quota: QuotaRule, names=None):
         self._trends = trends
         self._quota = quota
+        # names(name, lang): a block's or a level's name in `lang` (the theme's catalog); as it is by default.
+        self._names = names or (lambda name, lang: name)
+        self._made: OrderedDict = OrderedDict()
+
+    def _once(self, key, make, keep=None):
+        if key in self._made:
+            self._made.move_to_end(key)
+            return self._made[key][0]
+        made = make()
+        # `keep` (the month view keyed by its id) stays alive while cached, so its id is not reused.
+        self._made[key] = (made, keep)
+        if len(self._made) > self.KEPT:
+            self._made.popitem(last=False)
+        return made
 
     def month(self, month: MonthView, lang: str) -> Chart:
-        return quota_ranking("bieu-do-xep-hang", month, self._quota, lang)
+        return self._once(("month", id(month), lang),
+                          lambda: quota_ranking("bieu-do-xep-hang", month, self._quota, lang), keep=month)
 
     def unit(self, code: str, lang: str) -> Chart | None:
         trend = self._trends.units.get(code)
         if trend is None:
             return None
-        return unit_beside_organisation("bieu-do-don-vi", trend, self._trends.organisation, lang)
+        return self._once(("unit", code, lang), lambda: unit_beside_organisation(
+            "bieu-do-don-vi", trend, self._trends.organisation, lang))
+
+    def of_page(self, page: str, lang: str, *, month: MonthView | None = None, unit: str | None = None) -> list[Chart]:
+        """Every chart of one page (`page`: "month", "unit" or "trends"), for its downloads and embeds."""
+        if page == "month":
+            return [self.month(month, lang)]
+        if page == "unit":
+            chart = self.unit(unit, lang)
+            return [chart] if chart is not None else []
+        return list(self.trends(lang).values())
 
     def trends(self, lang: str) -> dict[str, Chart]:
         t = self._trends
-        return {
+        return self._once(("trends", lang), lambda: {
             "shares": level_shares("bieu-do-ty-le", [t.organisation], lang),
             "coverage": coverage("bieu-do-danh-gia", t.organisation, t.coverage_floor, lang),
             "raised_lowered": raised_lowered("bieu-do-nang-ha", t.organisation, lang),
             "rewards": rewards("bieu-do-khen-thuong", t.rewards, lang),
-            "levels": level_shares("bieu-do-theo-cap", t.levels, lang),
-            "blocks": level_shares("bieu-do-theo-khoi", t.blocks, lang),
-        }
+            "levels": level_shares("bieu-do-theo-cap", t.levels, lang,
+                                   panel_names=[self._names(s.name, lang) for s in t.levels]),
+            "blocks": level_shares("bieu-do-theo-khoi", t.blocks, lang,
+                                   panel_names=[self._names(s.name, lang) for s in t.blocks]),
+        })
 
 
 # --- sentences --------------------------------------------------------------------
@@ -521,10 +570,54 @@ def _count(value: int | None, lang: str) -> str:
     return "–" if value is None else format_number(value, lang)
 
 
-def _chart(chart_id: str, figure: dict, summary: str, tables: tuple[DataTable, ...], height: int, panels: int = 1) -> Chart:
+def _chart(chart_id: str, figure: dict, summary: str, tables: tuple[DataTable, ...], height: int, panels: int = 1,
+           *, lang: str, x_values: Sequence[str], x_label: str | None = None,
+           panel_names: Sequence[str] | None = None, value_unit: str = "", text_label: str | None = None,
+           texts: Sequence[str] | None = None, custom_label: str | None = None) -> Chart:
     figure["layout"].setdefault("height", height)
     figure["config"] = CONFIG
-    return Chart(chart_id, figure_json(figure), summary, tables, height, panels)
+    words = LABELS[lang]
+    header, rows = csv_table(figure["data"], x_values, x_label or words["month"], panel_names=panel_names,
+                             panel_label=words["panel"], value_unit=value_unit, text_label=text_label, texts=texts,
+                             custom_label=custom_label)
+    return Chart(chart_id, figure_json(figure), summary, tables, height, panels, header, rows)
+
+
+def csv_table(traces: Sequence[dict], x_values: Sequence[str], x_label: str, *, panel_names: Sequence[str] | None = None,
+              panel_label: str = "", value_unit: str = "", text_label: str | None = None, texts: Sequence[str] | None = None,
+              custom_label: str | None = None) -> tuple[tuple[str, ...], tuple[tuple, ...]]:
+    """Every value the traces draw, one row per point of the x axis (per panel where there are
+    several: `panel_names`, in the order of their axes), one column per trace: exactly the chart's
+    figures, with the x axis as data (months as YYYY-MM, units by code) rather than as labels.
+    A point the chart leaves out (no figure that month) is an empty cell."""
+    axes = list(dict.fromkeys(t.get("xaxis", "x") for t in traces))
+    names = list(dict.fromkeys(t["name"] for t in traces))
+    suffix = f" ({value_unit})" if value_unit else ""
+    header = (([panel_label] if panel_names else []) + [x_label] + ([text_label] if texts is not None else [])
+              + [name + suffix for name in names] + ([custom_label] if custom_label else []))
+    rows = []
+    for axis_number, axis in enumerate(axes):
+        panel = {t["name"]: t for t in traces if t.get("xaxis", "x") == axis}
+        custom = next((t["customdata"] for t in panel.values() if "customdata" in t), None)
+        for index, x in enumerate(x_values):
+            cells = [panel_names[axis_number]] if panel_names else []
+            cells.append(x)
+            if texts is not None:
+                cells.append(texts[index])
+            for name in names:
+                trace = panel.get(name)
+                cells.append(_csv_number(trace["y"][index]) if trace is not None else "")
+            if custom_label:
+                cells.append(custom[index] if custom is not None else "")
+            rows.append(tuple(cells))
+    return tuple(header), tuple(rows)
+
+
+def _csv_number(value) -> object:
+    """A drawn value as the CSV writes it: shares with their two decimals, counts as they are."""
+    if value is None:
+        return ""
+    return f"{value:.2f}" if isinstance(value, float) else value
 
 
 def figure_json(figure: dict) -> str:

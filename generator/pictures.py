@@ -54,6 +54,10 @@ class Segment:
     label_ink: str | None  # colour of a label written on the segment; None: too narrow, or no colour reads
 
     @property
+    def drawn(self) -> bool:
+        return self.width > 0 and self.height > 0
+
+    @property
     def label_x(self) -> float:
         return round(self.x + self.width / 2, 2)
 
@@ -151,14 +155,15 @@ def _stack(figures: Figures, length: float, thickness: float, *, across: float =
     segments, offset = [], 0.0
     for code, count, value in levels_of(figures):
         size = float(value) * length / 100
-        if size <= 0:
-            continue
-        drawn = max(size - GAP, 0.5)
+        # A level nobody is at stays in the legend (0,00%) with nothing drawn.
+        drawn = max(size - GAP, 0.5) if size > 0 else 0.0
         if upwards:
             x, y, width, height = across, length - offset - drawn, thickness, drawn
         else:
             x, y, width, height = offset, 0.0, drawn, thickness
         ink = LABEL_INK.get(code) if width >= LABEL_MIN_WIDTH and height >= 14 else None
+        if not drawn:
+            width = height = 0.0
         segments.append(Segment(code, count, value, round(x, 2), round(y, 2), round(width, 2), round(height, 2),
                                 LEVEL_COLOURS[code], ink))
         offset += size

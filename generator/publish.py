@@ -12,7 +12,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 def write_zip(site: Path, archive: Path) -> Path:
     """Every file of `site`, at the root of the zip, in sorted order, with fixed times and permissions."""
-    files = sorted(p for p in site.rglob("*") if p.is_file())
+    files = sorted((p for p in site.rglob("*") if p.is_file()), key=lambda p: p.relative_to(site).as_posix())
     archive.parent.mkdir(parents=True, exist_ok=True)
     temporary = archive.with_name(f".{archive.name}.tmp-{os.getpid()}")
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:

@@ -13,7 +13,7 @@ import pytest
 from browsing import QuietHandler, serving
 
 ROOT = Path(__file__).resolve().parent.parent
-CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:"
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,77 @@ def test_only_pages_with_a_chart_reference_chart_code(site):
     assert any(p.endswith("xuat-sac/index.html") for p in without)
     # One copy of plotly.js for the whole site.
     assert [p.name for p in site.rglob("*plotly*")] == ["plotly-bar-scatter.min.js"]
+
+
+def drawn_points(page, chart_id: str, axis: str = "x") -> dict[str, list]:
+    """{trace name: its y values} of one panel (its x axis) of the figure the page hands plotly.js."""
+    return page.evaluate(f"""() => Object.fromEntries(JSON.parse(document.getElementById('{chart_id}').textContent)
+        .data.filter(t => (t.xaxis || 'x') === '{axis}').map(t => [t.name, t.y]))""")
+
+
+def test_a_charts_csv_downloads_with_exactly_the_figures_it_draws(server, browser, site):
+    import csv
+    import io
+
+    page = browser.new_page(viewport={"width": 412, "height": 800}, accept_downloads=True)
+    unit = sorted(p.parent.name for p in (site / "don-vi").glob("*/index.html"))[0]
+    page.goto(f"{server}/don-vi/{unit}/")
+    link = page.get_by_role("link", name="Tải số liệu của biểu đồ (CSV)")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "bieu-do-don-vi.csv"
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["Nhóm", "Tháng"] and "Xuất sắc (%)" in header
+    unit_panel, organisation = drawn_points(page, "bieu-do-don-vi"), drawn_points(page, "bieu-do-don-vi", "x2")
+    months = len(unit_panel["Xuất sắc"])
+    # Two panels (the unit, the organisation), one row per month each; each column is its trace's values.
+    assert len(body) == 2 * months
+    for name in ("Xuất sắc", "Tốt", "Chưa đánh giá"):
+        column = header.index(name + " (%)")
+        written = [float(r[column]) if r[column] else None for r in body]
+        assert written == unit_panel[name] + organisation[name], name
+    page.close()
+
+
+def test_a_drawn_chart_saves_as_png_and_svg(server, browser):
+    page = browser.new_page(viewport={"width": 412, "height": 800}, accept_downloads=True)
+    page.goto(f"{server}/xu-huong/")
+    figure = page.locator("figure.chart").first
+    figure.locator(".plot").scroll_into_view_if_needed()
+    figure.locator(".plot svg.main-svg").first.wait_for(timeout=20_000)
+    tools = figure.locator(".chart-image")
+    tools.wait_for(state="visible")
+    with page.expect_download() as png:
+        tools.get_by_role("button", name="PNG").click()
+    assert png.value.suggested_filename == "bieu-do-ty-le.png"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as svg:
+        tools.get_by_role("button", name="SVG").click()
+    assert b"<svg" in Path(svg.value.path()).read_bytes()[:400]
+    page.close()
+
+
+def test_a_charts_own_page_shows_it_alone_and_the_embed_code_points_there(server, browser, site):
+    page = browser.new_page(viewport={"width": 412, "height": 800})
+    page.goto(f"{server}/xu-huong/")
+    code = page.locator("figure.chart").first.locator(".chart-embed code").text_content()
+    src = re.search(r'<iframe src="([^"]+)"', code).group(1)
+    assert src.endswith("xu-huong/bieu-do-ty-le/")
+    page.goto(f"{server}/xu-huong/bieu-do-ty-le/")
+    assert page.locator("figure.chart").count() == 1
+    page.locator(".plot svg.main-svg").first.wait_for(timeout=20_000)
+    assert page.locator("nav").count() == 0
+    page.close()
+
+
+def test_on_a_360px_phone_the_first_screen_shows_the_month_its_coverage_and_its_picture(server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(f"{server}/")
+    for selector in ("h1", "p.lead", "svg.level-bar"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["y"] + box["height"] <= 640, selector
+    assert page.locator("svg.level-bar rect").count() >= 3
+    context.close()

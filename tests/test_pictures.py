@@ -42,8 +42,10 @@ def test_labels_only_where_they_fit_and_read_on_their_colour():
 
 def test_a_merged_unit_shows_ht_k_as_one_and_never_splits_it():
     small = figures(1, 5, 1, 1)  # 8 evaluated: under the minimum, HT and K merged
-    codes = [s.code for s in pictures.level_bar(small, "2026-10").bar.segments]
-    assert codes == ["XS", "T", "HT+K"]
+    segments = pictures.level_bar(small, "2026-10").bar.segments
+    assert [s.code for s in segments] == ["XS", "T", "HT+K", "CDG"]
+    # Nobody is not evaluated: the level stays in the legend, nothing is drawn for it.
+    assert [s.drawn for s in segments] == [True, True, True, False]
 
 
 def test_twelve_months_one_bar_each_and_a_month_without_figures_left_empty():
@@ -55,13 +57,14 @@ def test_twelve_months_one_bar_each_and_a_month_without_figures_left_empty():
     assert picture.bars[4].segments == ()
     assert len(picture.known) == 11
     for bar in picture.known:
-        top = min(s.y for s in bar.segments)
-        bottom = max(s.y + s.height for s in bar.segments)
+        drawn = [s for s in bar.segments if s.drawn]
+        top = min(s.y for s in drawn)
+        bottom = max(s.y + s.height for s in drawn)
         assert bottom == pytest.approx(picture.plot_height)
         assert bottom - top + pictures.GAP == pytest.approx(picture.plot_height, abs=0.05)
     # XS at the bottom of the stack.
     assert picture.bars[0].segments[0].code == "XS"
-    assert picture.bars[0].segments[0].y == max(s.y for s in picture.bars[0].segments)
+    assert picture.bars[0].segments[0].y == max(s.y for s in picture.bars[0].segments if s.drawn)
 
 
 def test_share_line_breaks_where_a_month_has_no_figure_and_spans_low_to_high():

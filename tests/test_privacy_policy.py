@@ -59,7 +59,9 @@ def build(tmp_path: Path, **overrides) -> Path:
     data = write_data(tmp_path / "data")
     output = tmp_path / "output"
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data.root), "--output", str(output),
-                             "--settings", str(settings_file(tmp_path, **overrides))],
+                             "--settings", str(settings_file(tmp_path, **overrides)),
+                             # With an address, so that the feeds are written and searched too.
+                             "--site-url", "https://portal.example.vn/cong-khai"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return output

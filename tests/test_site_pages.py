@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -117,6 +119,37 @@ def test_english_pages_have_english_chrome_and_names_as_they_are(site):
     assert "Đặng Thị An" in honour and "Name withheld on request" in honour
     about = (site / "en/gioi-thieu-du-lieu/index.html").read_text("utf-8")
     assert "What is not published" in about
+
+
+def test_english_pages_translate_block_and_level_names_and_mark_unit_names_as_vietnamese(site):
+    unit = (site / "en/don-vi/PTC/index.html").read_text("utf-8")
+    assert "<dd>Government agencies</dd>" in unit and "<dd>District level</dd>" in unit
+    assert '<h1><span lang="vi">Phòng Tài chính - Kế hoạch</span></h1>' in unit
+    assert "<title>Phòng Tài chính - Kế hoạch ·" in unit  # titles are text: no markup
+    month = (site / "en/thang/2025-07/index.html").read_text("utf-8")
+    assert "Khối Chính quyền" not in month and "Ward offices" in month and "Ward level" in month
+    assert '<span lang="vi">UBND phường Việt Hưng mới</span>' in month
+    trends = (site / "en/xu-huong/index.html").read_text("utf-8")
+    assert "per person" in trends and "/people" not in trends
+    csv = (site / "en/xu-huong/bieu-do-theo-khoi.csv").read_bytes().decode("utf-8-sig")
+    assert "Schools," in csv and "Khối" not in csv
+    vietnamese = (site / "don-vi/PTC/index.html").read_text("utf-8")
+    assert "<dd>Khối Chính quyền</dd>" in vietnamese and 'lang="vi"' not in vietnamese.split("<body>")[1]
+
+
+def test_home_page_pictures_the_months_levels_without_script_and_says_the_same_in_text(site):
+    home = (site / "index.html").read_text("utf-8")
+    picture = home[home.index('<figure class="level-picture"'):home.index("</figure>")]
+    assert home.index('<figure class="level-picture"') < home.index('<table class="levels">')  # above the table
+    assert 'role="img"' in picture and "<script" not in picture
+    legend = re.findall(r"</svg> ([^<]+) <b>([^<]+)</b> <small>\(([^)]+)\)</small>", picture)
+    table = re.findall(r'<tr><th scope="row">[^<]+</th><td>([^<]+)</td><td>([^<]+)</td>', home)
+    # The legend says each level's share and count, as the table below does, in the same order.
+    assert [(share, count.split(" ")[0]) for _, share, count in legend] == [(share, count) for count, share in table]
+    widths = [float(w) for w in re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)"', picture)]
+    assert sum(widths) == pytest.approx(320, abs=len(widths) * 1.01)
+    assert re.search(r'<p class="share-line">\s*<svg[^>]*aria-hidden="true"', home)
+    assert "Tỷ lệ Xuất sắc 12 tháng qua:" in home
 
 
 def test_catalog_translates_every_template_message():
@@ -235,10 +268,99 @@ def test_feeds_have_one_entry_per_month_newest_first(published):
     assert english.find(f"{ATOM}entry/{ATOM}link").get("href") == SUB_PATH_URL + "en/thang/2025-07/"
 
 
-def test_relative_feed_links_resolve_from_the_feed(site):
-    atom = ET.parse(site / "feeds/thang.atom.xml").getroot()
-    href = atom.find(f"{ATOM}entry/{ATOM}link").get("href")
-    assert target(site, "feeds/thang.atom.xml", href) == site / "thang/2025-07/index.html"
+def test_a_build_without_the_sites_address_writes_no_feed_and_links_none(site):
+    assert not list(site.rglob("*.xml"))
+    for page in ["index.html", "en/index.html", "thang/2025-07/index.html"]:
+        text = (site / page).read_text("utf-8")
+        assert "atom" not in text and "rss" not in text.lower(), page
+
+
+def feeds(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.xml") if p.name != "sitemap.xml")
+
+
+def test_every_feed_reads_in_a_feed_reader_with_absolute_addresses(published):
+    import feedparser
+
+    found = feeds(published)
+    assert {"feeds/thang.atom.xml", "feeds/thang.rss.xml", "en/feeds/thang.atom.xml", "feeds/all.atom.xml",
+            "feeds/all.rss.xml"} <= {p.relative_to(published).as_posix() for p in found}
+    for path in found:
+        parsed = feedparser.parse(path.read_bytes())
+        where = path.relative_to(published).as_posix()
+        assert not parsed.bozo, (where, parsed.get("bozo_exception"))
+        assert parsed.entries, where
+        self_links = [link.href for link in parsed.feed.get("links", []) if link.get("rel") == "self"]
+        assert self_links == [SUB_PATH_URL + where], where
+        for entry in parsed.entries:
+            assert entry.link.startswith(SUB_PATH_URL), (where, entry.link)
+            assert entry.id.startswith("tag:portal.example.vn,"), (where, entry.id)
+            assert entry.get("author"), where  # never an empty author
+            for href in re.findall(r'href="([^"]+)"', entry.get("summary", "") + "".join(
+                    c.value for c in entry.get("content", []))):
+                assert href.startswith(SUB_PATH_URL), (where, href)
+
+
+def test_rss_guids_that_are_not_addresses_say_so(published):
+    for path in feeds(published):
+        if path.name.endswith(".rss.xml"):
+            for guid in ET.parse(path).getroot().iter("guid"):
+                assert guid.text.startswith("tag:") and guid.get("isPermaLink") == "false", path
+
+
+def test_each_unit_has_a_feed_in_both_languages_with_one_entry_per_month(published):
+    import feedparser
+
+    for code, months in {"PTC": ["2025-07", "2025-06", "2025-05"], "TL": ["2025-06", "2025-05"]}.items():
+        for prefix in ("", "en/"):
+            parsed = feedparser.parse((published / f"{prefix}feeds/don-vi/{code}.atom.xml").read_bytes())
+            assert not parsed.bozo
+            assert [e.link for e in parsed.entries] == [
+                f"{SUB_PATH_URL}{prefix}don-vi/{code}/#thang-{m}" for m in months]
+            page = (published / f"{prefix}don-vi/{code}/index.html").read_text("utf-8")
+            for m in months:
+                assert f'id="thang-{m}"' in page  # the entry's link leads to its month's row
+    ptc = feedparser.parse((published / "feeds/don-vi/PTC.atom.xml").read_bytes()).entries[0]
+    assert ptc.title == "Phòng Tài chính - Kế hoạch: kết quả xếp loại Tháng 7/2025"
+    content = ptc.content[0].value
+    # 2025-07: PTC has 13 people, 3 XS (the withheld one counts), 9 T, 1 HT, no K.
+    assert "Hoàn thành xuất sắc nhiệm vụ: 3 người (23,08%)" in content
+    assert "Hoàn thành nhiệm vụ: 1 người (7,69%)" in content
+    assert f'href="{SUB_PATH_URL}thang/2025-07/xuat-sac/#dv-PTC"' in content
+    english = feedparser.parse((published / "en/feeds/don-vi/PTC.atom.xml").read_bytes()).entries[0]
+    assert '<span lang="vi">Phòng Tài chính - Kế hoạch</span>' in english.content[0].value
+    assert "Completed duties excellently: 3 people (23.08%)" in english.content[0].value
+
+
+def test_a_merged_units_feed_publishes_no_hidden_figure(published):
+    import feedparser
+
+    for entry in feedparser.parse((published / "feeds/don-vi/TL.atom.xml").read_bytes()).entries:
+        content = entry.content[0].value
+        assert "(gộp)" in content
+        assert "Hoàn thành nhiệm vụ:" not in content and "Không hoàn thành nhiệm vụ:" not in content
+
+
+def test_a_unit_page_links_to_its_feed_in_head_and_in_view(published, site):
+    page = (published / "don-vi/PTC/index.html").read_text("utf-8")
+    feed = SUB_PATH_URL + "feeds/don-vi/PTC.atom.xml"
+    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="' + re.escape(feed), page)
+    assert re.search(r'<a href="' + re.escape(feed) + '">Theo dõi đơn vị này', page)
+    assert "feeds/don-vi" not in (site / "don-vi/PTC/index.html").read_text("utf-8")
+
+
+def test_publish_with_an_address_gives_the_feeds_that_address(tmp_path):
+    """publishconf.py's FEED_DOMAIN = SITEURL was read before --site-url replaced SITEURL."""
+    data = fixture.write_data(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "publish", "--data", str(data.root), "--site-url", "https://example.gov.vn/ck",
+         "--output", str(tmp_path / "out"), "--dist", str(tmp_path / "dist")],
+        cwd=fixture.ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for feed in ("feeds/all.atom.xml", "feeds/thang.atom.xml", "en/feeds/thang.atom.xml"):
+        text = (tmp_path / "out" / feed).read_text("utf-8")
+        assert f'href="https://example.gov.vn/ck/{feed}" rel="self"' in text, feed
+        assert "portal.example.vn" not in text, feed
 
 
 def test_feeds_are_the_same_from_one_build_to_the_next(tmp_path, published):

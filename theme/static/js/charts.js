@@ -39,8 +39,21 @@
       return Plotly.newPlot(plot, figure.data, figure.layout, figure.config);
     }).then(function () {
       plot.classList.add('plot-drawn');
+      offerImage(plot);
     }, function () {
       plot.hidden = true;
+    });
+  }
+
+  // Once drawn, the chart can be saved as an image (plotly.js draws it again as PNG or SVG).
+  function offerImage(plot) {
+    var id = plot.getAttribute('data-figure');
+    var tools = document.querySelector('.chart-image[data-for="' + id + '"]');
+    if (!tools) return;
+    tools.hidden = false;
+    tools.addEventListener('click', function (event) {
+      var format = event.target.getAttribute('data-format');
+      if (format) window.Plotly.downloadImage(plot, {format: format, filename: id, width: plot.offsetWidth, height: plot.offsetHeight});
     });
   }
 

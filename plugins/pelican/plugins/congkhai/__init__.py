@@ -6,7 +6,7 @@ environment the formatting filters and gettext.
 """
 from pelican import signals
 
-from . import announcements
+from . import announcements, syndication
 from .filters import install_filters
 from .pages import DashboardGenerator
 
@@ -19,3 +19,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_filters)
     announcements.register()
+    signals.feed_generated.connect(syndication.fix_feed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import TemplateNotFound, pass_context, pass_environment
+from markupsafe import Markup, escape
 
 from generator import addresses, formatting, keypoints, pictures
 
@@ -117,6 +118,35 @@ def day(context, value) -> str:
 
 
 FILTERS["day"] = day
+
+
+def data_term(settings, name: str, lang: str) -> str:
+    """A name from the data (a block, a level, a unit) in `lang`: its translation in the theme's
+    catalog (messages.po, "Names from the data") where it has one, else the name as it is."""
+    if lang == languages.DEFAULT or not name:
+        return name
+    return languages.translations(str(translations_folder(settings)), lang).gettext(name)
+
+
+@pass_context
+def term(context, name: str) -> str:
+    """A name from the data as plain text (titles, attributes): translated where the catalog can."""
+    return data_term(context, name, _lang(context))
+
+
+@pass_context
+def named(context, name: str) -> Markup:
+    """A name from the data in running text: its translation where the catalog has one; else, on
+    a page in another language, the Vietnamese name marked lang="vi" (a unit's own name has no
+    English form), so that the page's language stays right for readers and screen readers."""
+    lang = _lang(context)
+    shown = data_term(context, name, lang)
+    if lang != languages.DEFAULT and shown == name and name:
+        return Markup('<span lang="%s">%s</span>') % (languages.DEFAULT, name)
+    return escape(shown)
+
+
+FILTERS.update(term=term, named=named)
 GLOBALS = {
     "page_path": page_path, "change_unit": change_unit, "has_template": has_template, "addresses": addresses, "json_beside": addresses.json_beside,
     "LANGUAGES": languages.LANGUAGES, "LANGUAGE_NAMES": languages.NAMES,

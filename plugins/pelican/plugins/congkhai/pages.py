@@ -5,12 +5,12 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from generator import addresses, opendata, progress, search
+from generator import addresses, charts, compare, opendata, progress, search
 from generator.charts import PageCharts
 from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
 
-from . import languages, parallel, syndication
+from . import filters, languages, parallel, syndication
 from .settings import site_view_from_settings
 
 
@@ -21,6 +21,8 @@ class DashboardGenerator(Generator):
         self.site: SiteView = site_view_from_settings(self.settings)
         self.context["site"] = self.site
         self.context["lang"] = languages.DEFAULT
+        # Feeds need the site's address (syndication.py): pages link to them only where they exist.
+        self.context["FEEDS"] = syndication.absolute_site_url(self.settings) is not None
         self.pages_written: list[str] = []
         self.add_trends()
 
@@ -36,6 +38,7 @@ class DashboardGenerator(Generator):
             self.write_archive()
             self.write_units_index()
             self.write_search()
+            self.write_compare()
             self.write_content_in_english()
         self.pages_written += pages_there
         self.write_month_feeds()
@@ -65,6 +68,8 @@ class DashboardGenerator(Generator):
         self.write_page("", "home", month=site.latest)
         for month in site.months:
             self.write_page(month.url, "month", month=month)
+            if not month.split:
+                self.write_charts(month.url, lambda lang, month=month: self.charts.of_page("month", lang, month=month))
             if month.honour is not None:
                 self.write_page(month.honour_url, "honour", month=month)
             if month.split:
@@ -78,8 +83,10 @@ class DashboardGenerator(Generator):
         for block in month.blocks:
             honour = month.honour_block(block.block)
             for number, page in enumerate(block.pages):
-                self.write_page(page.url, "month_block", month=month, block=page, ranked=block_month(month, page),
+                ranked = block_month(month, page)
+                self.write_page(page.url, "month_block", month=month, block=page, ranked=ranked,
                                 honour_block=honour.pages[number] if honour else None)
+                self.write_charts(page.url, lambda lang, ranked=ranked: self.charts.of_page("month", lang, month=ranked))
         for block in month.honour or ():
             for page in block.pages:
                 self.write_page(page.url, "honour_block", month=month, block=page)
@@ -97,18 +104,37 @@ class DashboardGenerator(Generator):
         return written
 
     def write_unit_pages(self) -> None:
+        """Each unit's page and, where the site's address is known, its feed, in each language."""
         for unit in self.site.units:
             self.write_page(unit.unit.url, "unit", unit=unit)
+            code = unit.unit.code
+            self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
+            if self.context["FEEDS"]:
+                for lang in languages.LANGUAGES:
+                    syndication.write_unit_feed(self, unit, lang)
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""
         settings = TrendSettings.from_settings(self.settings)
         self.trends = build_trends(self.site, settings)
         self.context["trends"] = self.trends
-        self.env.globals["charts"] = PageCharts(self.trends, settings.policy.quota)
+        self.charts = PageCharts(self.trends, settings.policy.quota,
+                                 names=lambda name, lang: filters.data_term(self.settings, name, lang))
+        self.env.globals["charts"] = self.charts
 
     def write_trends(self) -> None:
         self.write_page(addresses.trends_page(), "trends")
+        self.write_charts(addresses.trends_page(), lambda lang: self.charts.of_page("trends", lang))
+
+    def write_charts(self, page: str, charts_of) -> None:
+        """The charts of the page at `page` to take away: each one's CSV (its exact figures) in each
+        language, and a page that shows it alone (for an iframe). `charts_of(lang)`: the page's charts."""
+        for lang in languages.LANGUAGES:
+            for chart in charts_of(lang):
+                self.write_file(languages.localise(addresses.chart_csv(page, chart.id), lang), charts.to_csv(chart))
+        for chart in charts_of(languages.DEFAULT):
+            self.write_page(addresses.chart_page(page, chart.id), "chart", of_page=page,
+                            chart_of=lambda lang, chart_id=chart.id: next(c for c in charts_of(lang) if c.id == chart_id))
 
     def write_briefs(self) -> None:
         for brief in build_briefs(self.site, self.trends):
@@ -134,6 +160,14 @@ class DashboardGenerator(Generator):
         for path, content in search.files(self.site):
             self.write_file(path, content)
 
+    def write_compare(self) -> None:
+        """The compare page in each language and its figures (the units: the search index's)."""
+        self.write_page(addresses.compare_page(), "compare", units_file=search.UNITS_FILE,
+                        data_folder=compare.DATA_FOLDER, most_units=compare.MOST_UNITS,
+                        months=self.trends.organisation.months)
+        for path, content in compare.files(self.trends):
+            self.write_file(path, content)
+
     def write_content_in_english(self) -> None:
         """Pelican writes the Vietnamese pages and announcements of content/; their /en/ pages are
         written here: from the English translation where there is one (`Lang: en`, same slug),
@@ -150,7 +184,10 @@ class DashboardGenerator(Generator):
                 self.pages_written += [content.url, localised]
 
     def write_month_feeds(self) -> None:
-        """Atom and RSS, one entry per month, in each language (Pelican's feed writer)."""
+        """Atom and RSS, one entry per month, in each language (Pelican's feed writer), where the
+        site's address is known."""
+        if not self.context["FEEDS"]:
+            return
         for lang in languages.LANGUAGES:
             for kind in ("atom", "rss"):
                 syndication.write_month_feed(self, lang, kind)

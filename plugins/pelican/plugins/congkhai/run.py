@@ -22,15 +22,29 @@ from pelican.settings import read_settings
 from generator import timings
 from generator.public import SiteView
 
+from .syndication import ANNOUNCEMENT_FEEDS, FEED_SETTINGS, absolute_site_url
+
 
 def pelican_settings(settings_file: Path, output: Path, site: SiteView | None, site_url: str | None) -> dict:
+    """The settings file's settings with the build's own: its output, its view and its address.
+
+    The address given on the command line is the feeds' domain too: a settings file's
+    `FEED_DOMAIN = SITEURL` was evaluated with the file's own SITEURL. Feeds need absolute
+    addresses (ids, self links, entry links), so a build with no address writes none."""
     override: dict = {"OUTPUT_PATH": str(output)}
     if site is not None:
         override["CONGKHAI_SITE"] = site
     if site_url is not None:
         override["SITEURL"] = site_url.rstrip("/")
+        override["FEED_DOMAIN"] = site_url.rstrip("/")
         override["RELATIVE_URLS"] = False
-    return read_settings(str(settings_file), override=override)
+    settings = read_settings(str(settings_file), override=override)
+    if absolute_site_url(settings) is None:
+        settings.update({name: None for name in FEED_SETTINGS})
+    else:
+        for name, path in ANNOUNCEMENT_FEEDS.items():
+            settings[name] = settings.get(name) or path
+    return settings
 
 
 def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None,
