@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="write the seconds of each build stage (ingest+validate, aggregate, pages, leak check, store+swap) "
                             "to FILE as JSON, for bench/")
     build.add_argument("--pdf", action="store_true",
-                       help="also print each month's brief to ban-tin/YYYY-MM/ban-tin.pdf with headless Chromium (skipped without it)")
+                       help="also print each month's brief to ban-tin/YYYY-MM/ban-tin.pdf and en/ban-tin/YYYY-MM/ban-tin.pdf with headless Chromium (skipped without it)")
 
     validate = commands.add_parser("validate", help="Check a data folder and report every problem; exit 1 on errors.",
                                    description="Check a data folder and report every problem; exit 1 on errors.")
@@ -180,10 +180,11 @@ def print_brief_pdfs(output: Path, site_url: str | None) -> int:
         print(f"{error}\nTrang web đã tạo xong; chỉ thiếu bản tin PDF.", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    print(f"Đã in {len(printed)} bản tin PDF trong {seconds:.1f} giây: {output}/{briefpdf.pdf_path('YYYY-MM')}")
+    print(f"Đã in {len(printed)} bản tin PDF trong {seconds:.1f} giây: {output}/{briefpdf.pdf_path('YYYY-MM')}"
+          f" (tiếng Anh: {briefpdf.pdf_path('YYYY-MM', 'en')})")
     for brief in printed:
         if brief.pages != 1:
-            print(f"Chú ý: bản tin {format_month(brief.month)} dài {brief.pages} trang A4 ({brief.path}).")
+            print(f"Chú ý: bản tin {format_month(brief.month)} ({brief.lang}) dài {brief.pages} trang A4 ({brief.path}).")
     return 0
 
 

@@ -34,9 +34,11 @@ __all__ = [
     "LANGUAGES",
     "MINUS",
     "NBSP",
+    "change_unit",
     "format_change",
     "format_date",
     "format_money",
+    "format_money_short",
     "format_month",
     "format_number",
     "format_percent",
@@ -56,6 +58,7 @@ EN_DASH = "\u2013"  # shown where there is no figure (e.g. a share of nobody)
 
 _CHANGE_UNITS = {"vi": f"điểm{NBSP}%", "en": "pp"}
 _CURRENCY_SYMBOLS = {"vi": "đ", "en": "VND"}
+_LARGE_MONEY = {"vi": ((10**9, "tỷ"), (10**6, "triệu")), "en": ((10**9, "billion"), (10**6, "million"))}
 _MONTH_PATTERNS = {
     ("vi", "short"): "'T'M/y",
     ("vi", "long"): "'Tháng' M/y",
@@ -163,12 +166,14 @@ def format_percent(p: Number | None, lang: Language = "vi") -> str:
     )
 
 
-def format_change(p: Number | None, lang: Language = "vi") -> str:
+def format_change(p: Number | None, lang: Language = "vi", unit: bool = True) -> str:
     """A change in percentage points: +0,89 điểm % / −0,40 pp; None as an en dash.
 
     Always signed except for zero ("0,00 điểm %"), with a typographic minus.
     For figures that add up on the page, pass the difference of the two
-    shares as shown (already rounded), not of the exact ones.
+    shares as shown (already rounded), not of the exact ones. `unit=False`
+    leaves out "điểm %" / "pp", for a narrow column whose header says it
+    (`change_unit` gives it).
     """
     if p is None:
         return EN_DASH
@@ -177,7 +182,13 @@ def format_change(p: Number | None, lang: Language = "vi") -> str:
         abs(rounded), format=_fixed_pattern(2), locale=_locale(lang)
     )
     sign = "+" if rounded > 0 else MINUS if rounded < 0 else ""
-    return f"{sign}{magnitude}{NBSP}{_CHANGE_UNITS[lang]}"
+    return f"{sign}{magnitude}{NBSP}{_CHANGE_UNITS[lang]}" if unit else f"{sign}{magnitude}"
+
+
+def change_unit(lang: Language = "vi") -> str:
+    """The unit of a change in percentage points: "điểm %" / "pp"."""
+    _locale(lang)
+    return _CHANGE_UNITS[lang]
 
 
 def format_money(amount: Number, lang: Language = "vi") -> str:
@@ -189,6 +200,17 @@ def format_money(amount: Number, lang: Language = "vi") -> str:
     whole_dong = round_half_up(amount, 0)
     digits = babel_numbers.format_decimal(whole_dong, format="#,##0", locale=_locale(lang))
     return f"{digits}{NBSP}{_CURRENCY_SYMBOLS[lang]}"
+
+
+def format_money_short(amount: Number, lang: Language = "vi") -> str:
+    """An amount as a leader says it, in millions or billions to one decimal (rounded half up):
+    758,2 triệu đ / 758.2 million VND; under a million, to the whole đồng as `format_money`."""
+    exact = Fraction(*_integer_ratio(amount))
+    for size, word in _LARGE_MONEY[lang]:
+        if abs(exact) >= size:
+            rounded = round_half_up(exact / size, 1)
+            return f"{format_number(rounded, lang)}{NBSP}{word}{NBSP}{_CURRENCY_SYMBOLS[lang]}"
+    return format_money(amount, lang)
 
 
 def _fixed_pattern(places: int) -> str:

@@ -26,9 +26,19 @@ from types import MappingProxyType
 from . import addresses
 from .config import Policy, QuotaRule, SettingsError
 from .formatting import round_half_up, share
-from .public import PUBLIC, Figures, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
+from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
 
 ORGANISATION_KEY = "toan-bo"
+# The brief lists each unit's honour count only while the list fits the printed page in
+# readable type (8 pt): up to this many characters of unit names and counts, some nine
+# lines of A4; past it, the brief gives each block's count and links the honour list.
+# Measured on demo data: every brief of 10 to 50 units (up to 1,345 characters) printed on
+# one page in both languages, and some of 1,610 characters took two; this leaves a margin
+# for longer key points and names.
+BRIEF_HONOUR_CHARACTERS = 1200
+# The brief's movers tables show the first few of each list (the trends page has them all):
+# four tables of five rows would take a third of the printed page.
+BRIEF_MOVERS = 3
 # Rated levels a reward can follow, and the Figures field that counts each.
 REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
 
@@ -61,10 +71,10 @@ class RewardRule:
         base = self.base_salary(month)
         if base is None or not self.multiples:
             return None
-        total = sum(
-            (Decimal(getattr(figures, REWARD_LEVELS[level]) or 0) * multiple * base for level, multiple in self.multiples),
-            Decimal(0),
-        )
+        counts = [(getattr(figures, REWARD_LEVELS[level]), multiple) for level, multiple in self.multiples]
+        if any(count is None for count, _ in counts):
+            return None  # a level the rule pays is merged (not published): no amount is made from it
+        total = sum((Decimal(count) * multiple * base for count, multiple in counts), Decimal(0))
         return int(round_half_up(total, 0))
 
     def lines(self, month: str) -> tuple[RewardLine, ...]:
@@ -170,6 +180,11 @@ class Series:
     @property
     def known(self) -> tuple[tuple[str, Figures], ...]:
         return tuple((m, f) for m, f in zip(self.months, self.figures) if f is not None)
+
+    def until(self, month: str) -> Series:
+        """The series up to `month`, included (what a month's page knew when it was that month)."""
+        end = self.months.index(month) + 1 if month in self.months else 0
+        return Series(self.key, self.name, self.months[:end], self.figures[:end])
 
 
 @dataclass(**PUBLIC)
@@ -309,10 +324,47 @@ class Brief:
     month: MonthView
     notes: MonthNotes
     honour: tuple[BlockHonour, ...]
+    organisation: Series  # the organisation's figures up to this month
 
     @property
     def url(self) -> str:
         return addresses.brief_page(self.month.month)
+
+    @property
+    def movers_notes(self) -> MonthNotes:
+        """The month's notes with the first BRIEF_MOVERS units of each movers list."""
+        def first(movers: Movers | None) -> Movers | None:
+            if movers is None:
+                return None
+            return dataclasses.replace(movers, by_xs=movers.by_xs[:BRIEF_MOVERS], by_lowered=movers.by_lowered[:BRIEF_MOVERS])
+
+        return dataclasses.replace(self.notes, movers=first(self.notes.movers), movers_3=first(self.notes.movers_3))
+
+    @property
+    def xs(self) -> LevelLine:
+        """The month's XS count and share, and its change since the month before."""
+        return self._level("XS")
+
+    @property
+    def k(self) -> LevelLine | None:
+        """The month's K (did not complete duties); None where it is merged with HT (not published)."""
+        return self._level("K")
+
+    @property
+    def coverage_change(self) -> Decimal | None:
+        previous = self.month.previous_total
+        if previous is None or previous.coverage is None or self.month.total.coverage is None:
+            return None
+        return self.month.total.coverage - previous.coverage
+
+    @property
+    def honour_by_unit(self) -> bool:
+        """Whether the page holds every unit's honour count (else each block's, and a link to the list)."""
+        length = sum(len(h.unit.name) + 6 for b in self.honour for h in b.units)
+        return length <= BRIEF_HONOUR_CHARACTERS
+
+    def _level(self, code: str) -> LevelLine | None:
+        return next((line for line in self.month.total_levels if line.code == code), None)
 
 
 @dataclass(**PUBLIC)
@@ -379,7 +431,8 @@ def build_trends(site: SiteView, settings: TrendSettings) -> TrendsView:
 
 
 def build_briefs(site: SiteView, trends: TrendsView) -> tuple[Brief, ...]:
-    return tuple(Brief(view, trends.notes_for(view.month), _honour_counts(view)) for view in site.months)
+    return tuple(Brief(view, trends.notes_for(view.month), _honour_counts(view), trends.organisation.until(view.month))
+                 for view in site.months)
 
 
 def _group_series(site: SiteView, months, rows_of) -> tuple[Series, ...]:
@@ -439,12 +492,18 @@ def combine(parts: list[Figures], policy: Policy) -> Figures:
         values = [getattr(p, name) for p in parts if getattr(p, name) is not None]
         return sum(values) if values else None
 
+    def total_of_all(name: str) -> int | None:
+        # A part's count not published (a small unit's) leaves the sum unpublished: a partial
+        # sum would pass for the whole.
+        values = [getattr(p, name) for p in parts]
+        return None if any(v is None for v in values) else sum(values)
+
     lower = sum(p.ht_k if p.merged else p.ht + p.k for p in parts)
     merged_as = next((p.merged_as for p in parts if p.merged), None)
     counts = {
         name: total(name)
-        for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "raised", "lowered", "reward_count", "reward_amount")
-    }
+        for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "reward_count", "reward_amount")
+    } | {name: total_of_all(name) for name in ("raised", "lowered")}
     counts |= {"ht": lower if merged_as else total("ht"), "k": 0 if merged_as else total("k")}
     return make_figures(counts, policy, merged_as)
 

@@ -8,9 +8,11 @@ from fractions import Fraction
 import pytest
 
 from generator.formatting import (
+    change_unit,
     format_change,
     format_date,
     format_money,
+    format_money_short,
     format_month,
     format_number,
     format_percent,
@@ -207,6 +209,13 @@ def test_format_change(p, vi: str, en: str) -> None:
     assert format_change(p, "en") == en
 
 
+def test_format_change_without_its_unit_for_a_column_that_says_it() -> None:
+    assert format_change(Decimal("-9.09"), "vi", unit=False) == f"{MINUS}9,09"
+    assert format_change(Decimal("6.25"), "en", unit=False) == "+6.25"
+    assert format_change(None, "vi", unit=False) == EN_DASH
+    assert (change_unit("vi"), change_unit("en")) == (f"điểm{NBSP}%", "pp")
+
+
 # --- format_money -----------------------------------------------------------------
 
 
@@ -289,3 +298,18 @@ def test_format_date(d: date, vi: str, en: str) -> None:
 def test_unknown_language_or_style_is_an_error(call) -> None:
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("amount", "vi", "en"),
+    [
+        (758_160_000, f"758,2{NBSP}triệu{NBSP}đ", f"758.2{NBSP}million{NBSP}VND"),
+        (758_150_000, f"758,2{NBSP}triệu{NBSP}đ", f"758.2{NBSP}million{NBSP}VND"),  # half up
+        (12_345_678_901, f"12,3{NBSP}tỷ{NBSP}đ", f"12.3{NBSP}billion{NBSP}VND"),
+        (1_000_000, f"1{NBSP}triệu{NBSP}đ", f"1{NBSP}million{NBSP}VND"),
+        (999_999, f"999.999{NBSP}đ", f"999,999{NBSP}VND"),
+    ],
+)
+def test_format_money_short_in_millions_and_billions(amount, vi: str, en: str) -> None:
+    assert format_money_short(amount) == vi
+    assert format_money_short(amount, "en") == en

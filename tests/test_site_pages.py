@@ -153,8 +153,8 @@ def test_home_page_pictures_the_months_levels_without_script_and_says_the_same_i
 
 
 def test_catalog_translates_every_template_message():
-    """Each _('...') of the templates has an English translation that keeps its placeholders."""
-    from babel.messages.extract import extract_from_dir
+    """Each _('...') of the templates and of the brief's key points has an English translation that keeps its placeholders."""
+    from babel.messages.extract import extract_from_dir, extract_from_file
     from babel.messages.pofile import read_po
 
     with open(fixture.ROOT / "theme/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
@@ -167,6 +167,8 @@ def test_catalog_translates_every_template_message():
             options_map={"**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
         )
     }
+    # The brief's key points are sentences made in Python (babel.cfg lists the file too).
+    messages |= {message for _, message, _, _ in extract_from_file("python", str(fixture.ROOT / "generator/keypoints.py"))}
     untranslated, broken = [], []
     for message in messages:
         key = message[0] if isinstance(message, tuple) else message

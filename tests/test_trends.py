@@ -1,6 +1,7 @@
 """The leaders' view: series, lineage across a reorganisation, movers, quota, coverage, missing units, rewards."""
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,41 @@ def test_brief_counts_xs_per_unit_by_block(built):
     counts = {(b.block, h.unit.code): h.count for b in brief.honour for h in b.units}
     assert counts == {("Khối Chính quyền", "PTC"): 1, ("Khối Phường", "PM"): 3, ("Khối Trường học", "THGB"): 2}
     assert sum(b.count for b in brief.honour) == brief.month.total.xs
+
+
+def test_a_sum_with_a_part_whose_raised_or_lowered_is_not_published_is_not_published():
+    """A small unit's nâng mức / hạ mức is None in the public view: a lineage's sum with it would
+    pass a part for the whole, and the difference would give the hidden count away."""
+    policy = Policy()
+    shown = make_figures({"headcount": 12, "evaluated": 12, "xs": 2, "t": 10, "ht": 0, "k": 0, "not_evaluated": 0,
+                          "raised": 1, "lowered": 2}, policy)
+    # Not merged, yet without nâng mức / hạ mức (a unit summary that does not say them, or one hidden to protect another).
+    hidden = dataclasses.replace(make_figures({"headcount": 12, "evaluated": 12, "xs": 1, "t": 11, "ht": 0, "k": 0,
+                                               "not_evaluated": 0, "raised": 1, "lowered": 1}, policy),
+                                 raised=None, lowered=None)
+    both = combine([shown, hidden], policy)
+    assert not both.merged
+    assert both.raised is None and both.lowered is None
+    assert both.xs == 3 and both.headcount == 24
+    assert combine([shown, shown], policy).lowered == 4
+
+
+def test_reward_amount_by_the_rule_needs_every_level_it_pays():
+    rule = TrendSettings.from_settings(SETTINGS | {"CONGKHAI_REWARD_MULTIPLES": {"XS": "0.5", "K": "0"}}).rewards
+    policy = Policy()
+    figures = make_figures({"headcount": 4, "evaluated": 4, "xs": 1, "t": 3, "ht": 0, "k": 0, "not_evaluated": 0}, policy)
+    assert figures.k is None  # merged: fewer evaluated than the minimum
+    assert rule.amount(figures, "2025-08") is None
+    assert TrendSettings.from_settings(SETTINGS).rewards.amount(figures, "2025-08") == 1_170_000
+
+
+def test_brief_key_figures_and_its_twelve_months(built):
+    view, trends = built
+    brief = next(b for b in build_briefs(view, trends) if b.month.month == "2025-07")
+    assert (brief.xs.count, brief.xs.share) == (6, Decimal("13.95"))
+    assert brief.xs.change == brief.xs.share - trends.organisation.at("2025-06").xs_share
+    assert brief.k.count == 0
+    assert brief.coverage_change == brief.month.total.coverage - trends.organisation.at("2025-06").coverage
+    # The picture of a month shows the months up to it, not the later ones.
+    assert brief.organisation.months == ("2025-04", "2025-05", "2025-06", "2025-07")
+    assert brief.honour_by_unit  # three units: their counts fit the page

@@ -6,7 +6,7 @@ from pathlib import Path
 from jinja2 import TemplateNotFound, pass_context, pass_environment
 from markupsafe import Markup, escape
 
-from generator import addresses, formatting, pictures
+from generator import addresses, formatting, keypoints, pictures
 
 from . import languages
 
@@ -51,13 +51,25 @@ def percent(context, value) -> str:
 
 
 @pass_context
-def change(context, value) -> str:
-    return _format_change(value, _lang(context))
+def change(context, value, unit=True) -> str:
+    """A change in percentage points; `change(false)`: without "điểm %", which the column header says."""
+    return _format_change(value, _lang(context), unit)
+
+
+@pass_context
+def change_unit(context) -> str:
+    return formatting.change_unit(_lang(context))
 
 
 @pass_context
 def money(context, value) -> str:
     return formatting.EN_DASH if value is None else _format_money(value, _lang(context))
+
+
+@pass_context
+def money_short(context, value) -> str:
+    """An amount in millions or billions, for a figure set large (the exact one goes beside it)."""
+    return formatting.EN_DASH if value is None else formatting.format_money_short(value, _lang(context))
 
 
 @pass_context
@@ -95,7 +107,8 @@ def has_template(env, name: str) -> bool:
     return True
 
 
-FILTERS = {"number": number, "percent": percent, "change": change, "money": money, "month": month, "href": href}
+FILTERS = {"number": number, "percent": percent, "change": change, "money": money, "money_short": money_short,
+           "month": month, "href": href}
 
 
 @pass_context
@@ -135,7 +148,7 @@ def named(context, name: str) -> Markup:
 
 FILTERS.update(term=term, named=named)
 GLOBALS = {
-    "page_path": page_path, "has_template": has_template, "addresses": addresses, "json_beside": addresses.json_beside,
+    "page_path": page_path, "change_unit": change_unit, "has_template": has_template, "addresses": addresses, "json_beside": addresses.json_beside,
     "LANGUAGES": languages.LANGUAGES, "LANGUAGE_NAMES": languages.NAMES,
     # Geometry of the inline SVG pictures (_level_picture.html): pictures.level_bar(...) etc.
     "pictures": pictures,
@@ -149,4 +162,13 @@ def translations_folder(settings) -> Path:
 def install_filters(generator) -> None:
     generator.env.filters.update(FILTERS)
     generator.env.globals.update(GLOBALS)
-    languages.install(generator.env, translations_folder(generator.settings))
+    folder = str(translations_folder(generator.settings))
+    languages.install(generator.env, folder)
+
+    @pass_context
+    def key_points(context, brief) -> tuple[str, ...]:
+        """The brief's "Điểm chính" sentences (generator/keypoints.py) in the page's language."""
+        lang = _lang(context)
+        return keypoints.key_points(brief, lang, languages.translations(folder, lang))
+
+    generator.env.globals["key_points"] = key_points
