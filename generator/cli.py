@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     _correction_argument(serve)
 
     publish = commands.add_parser("publish", help="Build with publishconf.py and write a dated zip to upload to the portal.",
-                                  description="Build with publishconf.py (absolute links, feeds) and write dist/congkhai-YYYY-MM-DD.zip.")
+                                  description="Build with publishconf.py (absolute links, feeds) and write dist/congkhai-YYYY-MM-DD.zip, its "
+                                              "manifest (.sha256) and, after a first publish, the files changed since the "
+                                              "last one (congkhai-YYYY-MM-DD-cap-nhat.zip).")
     _data_argument(publish)
     publish.add_argument("--output", type=Path, default=None, help="where the site is built (default: DIST/site/)")
     publish.add_argument("--dist", type=Path, default=Path("dist"), help="where the zip goes (default: dist/)")
@@ -336,7 +338,8 @@ def run_serve(args) -> int:
 
 
 def run_publish(args) -> int:
-    from .publish import write_zip
+    from .publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish, write_delta,
+                          write_zip)
     from .store import today
 
     settings = checked_settings(args.settings)
@@ -350,10 +353,54 @@ def run_publish(args) -> int:
     status = build_site(args, args.settings, output, args.site_url, record=True)
     if status:
         return status
-    archive = write_zip(output, args.dist / f"congkhai-{today().isoformat()}.zip")
-    print(f"Tệp để tải lên cổng thông tin: {archive.resolve()}")
-    print("Giải nén vào thư mục của trang trên cổng (xem docs/upload.md).")
+    site_url = str(args.site_url or settings.get("SITEURL", "")).rstrip("/")
+    name = f"congkhai-{today().isoformat()}"
+    archive = write_zip(output, args.dist / f"{name}.zip")
+    manifest = manifest_of(output)
+    manifest_file = args.dist / f"{name}.sha256"
+    manifest_file.write_text(manifest_text(manifest), "utf-8")
+    delta_file = args.dist / f"{name}-cap-nhat.zip"
+    last = read_last_publish(args.dist, site_url)
+    full = f"{archive.resolve()} ({_megabytes(archive)})"
+
+    def upload_the_full_zip() -> None:
+        print(f"Tệp để tải lên cổng thông tin: {full}")
+        print("Làm trống thư mục của trang trên cổng, rồi giải nén tệp này vào đó (xem docs/upload.md).")
+
+    if last.manifest is None:
+        delta_file.unlink(missing_ok=True)  # a delta of an earlier run today is not against this site
+        why = "Lần công bố đầu tiên từ thư mục này" if last.first else last.problem
+        print(f"{why}; chỉ tạo tệp zip đầy đủ, hãy tải lên tệp đó.")
+        upload_the_full_zip()
+    else:
+        delta = write_delta(output, last.manifest, manifest, delta_file)
+        print(f"So với lần công bố trước: {len(delta.changed)} tệp mới hoặc đã đổi, "
+              f"{len(delta.deletions)} tệp hoặc thư mục cần xóa (trên tổng số {len(manifest)} tệp).")
+        if not delta.changed and not delta.deletions:
+            print("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
+        elif delta_file.stat().st_size > archive.stat().st_size / 2:
+            print(f"Tệp cập nhật {delta_file.resolve()} ({_megabytes(delta_file)}) lớn hơn một nửa tệp đầy đủ: "
+                  "nên tải lên tệp zip đầy đủ thay cho nó.")
+            upload_the_full_zip()
+        else:
+            print(f"Tệp để tải lên cổng thông tin: {delta_file.resolve()} ({_megabytes(delta_file)}; "
+                  f"tệp đầy đủ: {full}).")
+            print(f"Giải nén đè lên thư mục của trang trên cổng, rồi xóa các tệp ghi trong {DELTA_DELETIONS} "
+                  "(xem docs/upload.md).")
+            for path in delta.deletions[:10]:
+                print(f"  xóa: {path}")
+            if len(delta.deletions) > 10:
+                print(f"  … và {len(delta.deletions) - 10} mục khác (đủ cả trong {DELTA_DELETIONS}).")
+    print(f"Tổng kiểm tra SHA-256 của mọi tệp của trang: {manifest_file.resolve()}")
+    record_publish(args.dist, manifest, site_url, archive)
     return 0
+
+
+def _megabytes(path: Path) -> str:
+    """The size of `path` as an officer reads it (Vietnamese decimal comma)."""
+    size = path.stat().st_size
+    text = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+    return text.replace(".", ",")
 
 
 def run_convert_font(args) -> int:
