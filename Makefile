@@ -27,7 +27,7 @@ help:
 	@echo "make test     set up, run the whole test suite"
 	@echo "make html     build only (no message)"
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
-	@echo "make publish  build with publishconf.py (absolute URLs, feeds) and write dist/congkhai-DATE.zip"
+	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
 	@echo "make clean    remove $(OUTPUT)/"
 	@echo "make bench    time district and city builds against bare pandas and bare Pelican (minutes; prints a table)"
 
