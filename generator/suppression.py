@@ -36,6 +36,9 @@ PROTECTS = "protects"  # merged so that a small unit of its block cannot be reco
 TOTAL_GROUPS = ("block", "level", "org")
 # How many candidate units (fewest staff first) are tried for taking away a proof on their own.
 CANDIDATES_TRIED = 12
+# How many steps one proof may take before the month is left to the auditor: where the
+# published totals prove it whatever is merged, more merging only hides more.
+STEPS_PER_PROOF = 8
 
 
 @dataclass(frozen=True)
@@ -127,10 +130,12 @@ class _MonthUnits:
         """Merge more units (and, where no unit can help, block totals) until nothing is proven."""
         if not self.small:
             return
+        steps: dict[tuple[str, str], int] = {}
         while found := self._exposures(_Move()):
             target = min(found, key=lambda e: (self.by_code[e.unit]["_order"], QUANTITIES.index(e.quantity)))
-            move = self._next_move(target)
-            if move is None:  # nothing left to merge: the auditor refuses the build
+            steps[(target.unit, target.quantity)] = steps.get((target.unit, target.quantity), 0) + 1
+            move = self._next_move(target) if steps[(target.unit, target.quantity)] <= STEPS_PER_PROOF else None
+            if move is None:  # nothing left that helps: the auditor refuses the build
                 return
             self.merged |= move.units
             self.hidden_blocks |= move.blocks
@@ -166,7 +171,8 @@ class _MonthUnits:
             own = _Move(blocks=frozenset({block}))
             if self._clears(own, target):
                 return own
-            scope = ("level", unit["level"]) if unit["level"] else ("org", unit["org"])
+            # Units without a level are given away by the organisation less the levels.
+            scope = ("level", unit["level"])
             for other in self._other_blocks(scope, block, quantity):
                 both = _Move(blocks=frozenset({block, other}))
                 if self._clears(both, target):
@@ -179,8 +185,7 @@ class _MonthUnits:
             return _Move(units=frozenset({in_block[0]}))
         if block not in self.hidden_blocks:
             return _Move(blocks=frozenset({block}))
-        scope = ("level", unit["level"]) if unit["level"] else ("org", unit["org"])
-        wider = self._candidates(*scope, quantity)
+        wider = self._candidates("level", unit["level"], quantity)
         if wider:
             return _Move(units=frozenset({wider[0]}))
         if quantity != "k":

@@ -220,6 +220,22 @@ def test_the_auditor_catches_a_published_hạ_mức_of_a_small_unit():
     assert ("S", "lowered", 1) in found and ("B2", "lowered", 1) in found
 
 
+def test_a_proof_that_no_merge_can_hide_refuses_the_build_and_merges_little():
+    # Units without a level: the organisation less the levels gives their K, and only the
+    # small unit S has anyone rated HT or K among them. No merge can hide it.
+    reg = registry(("S", "Khối Nhỏ", ""), ("N1", "Khối Nhỏ", ""), ("N2", "Khối Khác", ""),
+                   ("P1", "Khối Phường", "Cấp phường"), ("P2", "Khối Phường", "Cấp phường"))
+    units = unit_months([("2025-03", "S", 1, 4, 0, 1, 0, 0), ("2025-03", "N1", 2, 10, 0, 0, 0, 0),
+                         ("2025-03", "N2", 2, 12, 0, 0, 0, 0), ("2025-03", "P1", 5, 30, 2, 1, 2, 1),
+                         ("2025-03", "P2", 3, 25, 1, 0, 0, 0)])
+    merges = suppression.choose_merges(units, reg, POLICY)
+    assert merges.count(suppression.PROTECTS) <= suppression.STEPS_PER_PROOF
+    problems = Problems()
+    audit.check(site_of(units, reg, merges), POLICY, problems)
+    assert [p.code for p in problems.errors] == ["disclosure"]
+    assert "(S), tháng 3/2025" in problems.errors[0].message and "units.csv" in problems.errors[0].suggestion
+
+
 def test_suppression_is_deterministic_whatever_the_row_order():
     units = hard_months({"2025-01": 1, "2025-02": 0})
     first = suppression.choose_merges(units, HARD, POLICY)
