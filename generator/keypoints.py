@@ -6,6 +6,10 @@ were rated below their self-rating, the units over the XS quota, under the cover
 and missing. Units come by name. A figure the public view does not publish (None: a small
 unit's merged counts) gives no sentence, and nothing is computed from it.
 
+The sentences are HTML-safe text (markupsafe.Markup, every value escaped): in an English
+sentence a unit's own name, which has no English form, sits in a lang="vi" span so that
+the page's language is right for readers and screen readers.
+
 The words are gettext messages whose ids are the Vietnamese sentences; the caller passes
 the translations of the page's language (the site's catalog,
 theme/translations/en/LC_MESSAGES/messages.po, which babel.cfg extracts from this file
@@ -17,6 +21,8 @@ import gettext
 from collections.abc import Sequence
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from .formatting import (NBSP, Language, change_unit, format_change, format_money, format_month, format_number,
                          format_percent)
 from .trends import Brief, Change
@@ -26,7 +32,7 @@ from .trends import Brief, Change
 NAMED_UNITS = 4
 
 
-def key_points(brief: Brief, lang: Language, translations: gettext.NullTranslations) -> tuple[str, ...]:
+def key_points(brief: Brief, lang: Language, translations: gettext.NullTranslations) -> tuple[Markup, ...]:
     """The brief's key points, in `lang`, most telling first."""
     words = _Words(lang, translations)
     notes = brief.notes
@@ -44,11 +50,15 @@ class _Words:
     def __init__(self, lang: Language, translations: gettext.NullTranslations):
         self.lang, self.translations = lang, translations
 
-    def gettext(self, message: str, **values) -> str:
-        return self.translations.gettext(message) % values
+    def gettext(self, message: str, **values) -> Markup:
+        return escape(self.translations.gettext(message)) % values
 
-    def ngettext(self, singular: str, plural: str, count: int, **values) -> str:
-        return self.translations.ngettext(singular, plural, count) % dict(values, count=self.number(count))
+    def ngettext(self, singular: str, plural: str, count: int, **values) -> Markup:
+        return escape(self.translations.ngettext(singular, plural, count)) % dict(values, count=self.number(count))
+
+    def name(self, unit_name: str) -> Markup:
+        """A unit's own name: Vietnamese whatever the page's language."""
+        return escape(unit_name) if self.lang == "vi" else Markup('<span lang="vi">%s</span>') % unit_name
 
     def number(self, value: int) -> str:
         return format_number(value, self.lang)
@@ -69,9 +79,9 @@ class _Words:
     def month(self, value: str) -> str:
         return format_month(value, self.lang)
 
-    def units(self, names: Sequence[str]) -> str:
+    def units(self, names: Sequence[str]) -> Markup:
         """Names joined as a list is read out; past NAMED_UNITS, how many more."""
-        shown = "; ".join(names[:NAMED_UNITS])
+        shown = Markup("; ").join(names[:NAMED_UNITS])
         rest = len(names) - NAMED_UNITS
         if rest <= 0:
             return shown
@@ -110,16 +120,16 @@ def _xs_movers(changes: Sequence[Change], since: str, words: _Words) -> str:
     if rose and fell:
         return words.gettext("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(rose)s (%(rose_change)s, lên %(rose_share)s) "
                      "và giảm nhiều nhất ở %(fell)s (%(fell_change)s, còn %(fell_share)s).",
-                     month=words.month(since), rose=rose.unit.name, rose_change=words.change(rose.xs_change),
-                     rose_share=words.percent(rose.xs_share_now), fell=fell.unit.name,
+                     month=words.month(since), rose=words.name(rose.unit.name), rose_change=words.change(rose.xs_change),
+                     rose_share=words.percent(rose.xs_share_now), fell=words.name(fell.unit.name),
                      fell_change=words.change(fell.xs_change), fell_share=words.percent(fell.xs_share_now))
     if rose:
         return words.gettext("So với %(month)s, tỷ lệ xuất sắc tăng nhiều nhất ở %(unit)s (%(change)s, lên %(share)s).",
-                     month=words.month(since), unit=rose.unit.name, change=words.change(rose.xs_change),
+                     month=words.month(since), unit=words.name(rose.unit.name), change=words.change(rose.xs_change),
                      share=words.percent(rose.xs_share_now))
     if fell:
         return words.gettext("So với %(month)s, tỷ lệ xuất sắc giảm nhiều nhất ở %(unit)s (%(change)s, còn %(share)s).",
-                     month=words.month(since), unit=fell.unit.name, change=words.change(fell.xs_change),
+                     month=words.month(since), unit=words.name(fell.unit.name), change=words.change(fell.xs_change),
                      share=words.percent(fell.xs_share_now))
     return ""
 
@@ -132,7 +142,7 @@ def _lowered_movers(changes: Sequence[Change], words: _Words) -> str:
         return ""
     return words.ngettext("Số người bị hạ mức so với tự xếp loại tăng nhiều nhất ở %(unit)s: %(count)s người (trước đó %(before)s).",
                         "Số người bị hạ mức so với tự xếp loại tăng nhiều nhất ở %(unit)s: %(count)s người (trước đó %(before)s).",
-                        grew.lowered_now, unit=grew.unit.name, before=words.number(grew.lowered_before))
+                        grew.lowered_now, unit=words.name(grew.unit.name), before=words.number(grew.lowered_before))
 
 
 def _over_quota(brief: Brief, words: _Words) -> str:
@@ -140,7 +150,7 @@ def _over_quota(brief: Brief, words: _Words) -> str:
     limit = words.percent(notes.quota_percent)
     if not notes.over_quota:
         return words.gettext("Không đơn vị nào vượt giới hạn XS %(limit)s.", limit=limit)
-    names = [words.gettext("%(unit)s %(share)s", unit=q.unit.name, share=words.percent(q.share)) for q in notes.over_quota]
+    names = [words.gettext("%(unit)s %(share)s", unit=words.name(q.unit.name), share=words.percent(q.share)) for q in notes.over_quota]
     return words.ngettext("%(count)s đơn vị vượt giới hạn XS %(limit)s: %(units)s.",
                         "%(count)s đơn vị vượt giới hạn XS %(limit)s: %(units)s.",
                         len(names), limit=limit, units=words.units(names))
@@ -151,7 +161,7 @@ def _low_coverage(brief: Brief, words: _Words) -> str:
     floor = words.percent(notes.coverage_floor)
     if not notes.low_coverage:
         return words.gettext("Mọi đơn vị đều đánh giá từ %(floor)s số người trở lên.", floor=floor)
-    names = [words.gettext("%(unit)s %(evaluated)s/%(headcount)s", unit=c.unit.name, evaluated=words.number(c.evaluated),
+    names = [words.gettext("%(unit)s %(evaluated)s/%(headcount)s", unit=words.name(c.unit.name), evaluated=words.number(c.evaluated),
                    headcount=words.number(c.headcount)) for c in notes.low_coverage]
     return words.ngettext("%(count)s đơn vị đánh giá dưới %(floor)s số người: %(units)s.",
                         "%(count)s đơn vị đánh giá dưới %(floor)s số người: %(units)s.",
@@ -165,7 +175,7 @@ def _missing(brief: Brief, words: _Words) -> str:
     return words.ngettext("%(count)s đơn vị có số liệu %(month)s nhưng chưa có tháng này: %(units)s.",
                         "%(count)s đơn vị có số liệu %(month)s nhưng chưa có tháng này: %(units)s.",
                         len(notes.missing), month=words.month(notes.previous),
-                        units=words.units([u.name for u in notes.missing]))
+                        units=words.units([words.name(u.name) for u in notes.missing]))
 
 
 def _over_budget(brief: Brief, words: _Words) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import gettext
+import re
 from pathlib import Path
 
 from pelican.plugins.congkhai import languages
@@ -24,7 +25,8 @@ def brief_of(built, month):  # noqa: F811
 
 
 def said(points) -> list[str]:
-    return [p.replace(NBSP, " ") for p in points]
+    """The sentences as read: the lang="vi" spans around unit names in English taken off."""
+    return [re.sub(r'<span lang="vi">(.*?)</span>', r"\1", str(p)).replace(NBSP, " ") for p in points]
 
 
 def test_the_points_say_what_moved_and_which_units_need_attention_by_name(built):  # noqa: F811
@@ -62,6 +64,10 @@ def test_english_points_have_english_numbers_and_plurals(built):  # noqa: F811
     assert "1 unit is over the XS limit of 20.00%: Phòng Tài chính - Kế hoạch 30.00%." in points
     assert "1 unit had figures in Jul 2025 but has none this month: Trường Tiểu học Giang Biên." in points
     assert "Ratings below the self-rating grew most at UBND phường Việt Hưng mới: 3 people (before: 0)." in points
+    # A unit's own name keeps its language in an English sentence; the rest is escaped text.
+    raw = [str(p) for p in key_points(brief_of(built, "2025-08"), "en", ENGLISH)]
+    assert any('<span lang="vi">Phòng Tài chính - Kế hoạch</span> 30.00%' in p for p in raw)
+    assert not [p for p in key_points(brief_of(built, "2025-08"), "vi", VIETNAMESE) if "<span" in p]
     may = said(key_points(brief_of(built, "2025-05"), "en", ENGLISH))
     assert "Ratings below the self-rating grew most at Phòng Tài chính - Kế hoạch: 1 person (before: 0)." in may
 
@@ -86,3 +92,13 @@ def test_a_count_not_published_gives_no_sentence(built):  # noqa: F811
     movers = dataclasses.replace(brief.notes.movers, by_lowered=hidden)
     quiet = dataclasses.replace(brief, notes=dataclasses.replace(brief.notes, movers=movers))
     assert not [p for p in key_points(quiet, "vi", VIETNAMESE) if "hạ mức" in p]
+
+
+def test_a_unit_name_is_text_not_markup(built):  # noqa: F811
+    brief = brief_of(built, "2025-08")
+    over = brief.notes.over_quota[0]
+    hostile = dataclasses.replace(over, unit=dataclasses.replace(over.unit, name="<b>Trường & Lớp</b>"))
+    crowded = dataclasses.replace(brief, notes=dataclasses.replace(brief.notes, over_quota=(hostile,)))
+    for lang, translations in (("vi", VIETNAMESE), ("en", ENGLISH)):
+        point = next(str(p) for p in key_points(crowded, lang, translations) if "Trường" in p)
+        assert "&lt;b&gt;Trường &amp; Lớp&lt;/b&gt;" in point and "<b>" not in point

@@ -166,7 +166,7 @@ def install_filters(generator) -> None:
     languages.install(generator.env, folder)
 
     @pass_context
-    def key_points(context, brief) -> tuple[str, ...]:
+    def key_points(context, brief) -> tuple[Markup, ...]:
         """The brief's "Điểm chính" sentences (generator/keypoints.py) in the page's language."""
         lang = _lang(context)
         return keypoints.key_points(brief, lang, languages.translations(folder, lang))
