@@ -248,9 +248,22 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     index = output.resolve() / "index.html"
     print(f"Đã tạo {count} tệp trong {seconds:.1f} giây: {index}")
     print(leak_check.summary())
+    print(_merges_summary(view))
     if record:
         print(f"Xem thử: python -m http.server -d {output} 8000  →  http://localhost:8000/")
     return 0
+
+
+def _merges_summary(view) -> str:
+    """What the small-unit rule hid, so that an officer is not surprised by a merged unit of 13 staff."""
+    rows = [row.figures for month in view.months for row in month.rows]
+    blocks = sum(1 for month in view.months for block in month.blocks if block.subtotal.protects)
+    small = sum(1 for f in rows if f.merged and not f.protects)
+    protecting = sum(1 for f in rows if f.protects)
+    line = f"Gộp HT+K: {small} đơn vị-tháng có ít người được đánh giá"
+    if protecting or blocks:
+        line += f"; gộp thêm {protecting} đơn vị-tháng và {blocks} tổng khối để bảo vệ đơn vị nhỏ cùng khối"
+    return line + ". Kiểm tra cộng trừ: không số đã gộp nào suy ra được."
 
 
 def _print_store_changes(loaded, recorded: list, data: Path, record: bool) -> None:
