@@ -110,7 +110,8 @@ def site_view(folder: DataFolder, settings: Mapping, correction: str | None = No
 
 def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None,
             with_view: bool = True) -> tuple[SiteView | None, Loaded]:
-    """The public view (None if the data has errors, or not `with_view`), and everything the run read to make it."""
+    """The public view (None if the data has errors, or not `with_view`: validation only, which
+    still makes it to run the subtraction auditor), and everything the run read to make it."""
     policy = Policy.from_settings(settings)
     with timings.stage(timings.INGEST):
         loaded = load(folder, policy, correction).without_rows()
@@ -120,8 +121,6 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
     with timings.stage(timings.AGGREGATE):
         units = aggregate.unit_months(data.people, data.history)
         check_figures(units, data.registry, policy, loaded.problems, months=loaded.update.fresh_months)
-        if not with_view:  # validation only
-            return None, loaded
         figures = aggregate.rollup(units, data.registry)
         merges = choose_merges(units, data.registry, policy)
         view = build_site_view(
@@ -137,9 +136,10 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+    # Validation runs the auditor too: a month it would refuse must not pass `validate`.
     with timings.stage(timings.AUDIT):
         audit.check(view, policy, loaded.problems)
-    if loaded.problems.has_errors:
+    if loaded.problems.has_errors or not with_view:
         return None, loaded
     return view, loaded
 

@@ -287,3 +287,28 @@ def test_the_demo_keeps_what_the_contract_keeps(demo):
     rows = downloads(site)["don-vi.csv"]
     merged_rows = [r for r in rows if r["ht_k_gop"]]
     assert merged_rows and all(r["nang_muc"] == r["ha_muc"] == "" and r["ly_do_gop"] for r in merged_rows)
+
+
+def test_validate_and_build_refuse_a_month_the_auditor_refuses(data_dir, tmp_path):
+    """`validate` runs the auditor too: a month that `build` would refuse does not pass it."""
+    import subprocess
+    import sys
+
+    from conftest import person_row
+
+    data_dir.units([["S", "Hội nhỏ", "Khối Nhỏ", "", "", "", "", ""],
+                    ["N", "Hội lớn", "Khối Nhỏ", "", "", "", "", ""],
+                    ["P", "UBND phường", "Khối Phường", "Cấp phường", "", "", "", ""]])
+    levels = {"S": ["XS", "T", "T", "T", "K"], "N": ["T"] * 12, "P": ["T"] * 10 + ["HT", "K"]}
+    names = {"XS": "Hoàn thành xuất sắc nhiệm vụ", "T": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+             "K": "Không hoàn thành nhiệm vụ"}
+    rows = [person_row(n, f"{unit}-{i}", f"Người {unit} {i}", unit, final=names[level])
+            for n, (unit, i, level) in enumerate(((u, i, lv) for u, lv_list in levels.items() for i, lv in enumerate(lv_list)), 1)]
+    data_dir.export_csv("2024-10.csv", rows)
+    for command in (["validate"], ["build", "--output", str(tmp_path / "site")]):
+        result = subprocess.run([sys.executable, "-m", "generator", *command, "--data", str(data_dir.root)],
+                                cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Hội nhỏ (S), tháng 10/2024" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
