@@ -12,7 +12,7 @@ the view.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from .config import Policy
@@ -46,8 +46,7 @@ def check(site: SiteView, policy: Policy, problems: Problems) -> int:
                        suggestion="Báo nhóm kỹ thuật; đây là lỗi của chương trình, không phải của tệp dữ liệu.")
         return 0
     for exposure in found:
-        period = (f"năm {exposure.month}" if len(exposure.month) == 4
-                  else f"tháng {format_month(exposure.month, 'vi', 'long').lower().removeprefix('tháng ')}")
+        period = f"năm {exposure.month}" if len(exposure.month) == 4 else format_month(exposure.month, "vi", "long").lower()
         problems.error(
             "disclosure",
             f"Đơn vị {names.get(exposure.unit, exposure.unit)} ({exposure.unit}), {period}: chỉ công bố HT+K gộp, "
@@ -62,9 +61,9 @@ def check(site: SiteView, policy: Policy, problems: Problems) -> int:
 
 def _cell(month: str, unit: str, f: Figures) -> Cell:
     """A merged row's three counts are unknowns whatever it shows; what it does show is a total of its own."""
-    if f.merged:
-        return Cell(month, unit, f.evaluated, f.xs, f.evaluated - f.xs - f.t, None, None, None)
-    return Cell(month, unit, f.evaluated, f.xs, f.evaluated - f.xs - f.t, _k(f), f.raised, f.lowered)
+    hidden = f.merged
+    return Cell(month, unit, f.evaluated, f.xs, f.evaluated - f.xs - f.t,
+                None if hidden else _k(f), None if hidden else f.raised, None if hidden else f.lowered)
 
 
 def _k(f: Figures) -> int | None:
@@ -104,14 +103,13 @@ def _year_totals(site: SiteView) -> Iterator[Total]:
             shown[(view.year, "block", block.block)].append(block.subtotal)
         for level in view.levels:
             shown[(view.year, "level", level.name)].append(level.figures)
-    months = {year: sum(1 for view in site.months if view.year == year) for year in by_year}
+    months = Counter(view.year for view in site.months)
 
-    def beyond_months(year: str, group: str, name: str, figures: Figures) -> Figures | None:
+    def implied_by_months(year: str, group: str, name: str) -> bool:
+        """The sum of its months' totals, each published in full: it says nothing new."""
         parts = shown.get((year, group, name), [])
-        if len(parts) == months[year] and all(_k(p) is not None and p.raised is not None and p.lowered is not None
-                                              for p in parts):
-            return None  # the sum of its months' totals, each published: nothing new
-        return figures
+        return len(parts) == months[year] and all(
+            _k(p) is not None and p.raised is not None and p.lowered is not None for p in parts)
 
     for year in site.years:
         members = by_year.get(year.year, [])
@@ -119,7 +117,7 @@ def _year_totals(site: SiteView) -> Iterator[Total]:
         groups += [("block", r.name, [key for key, block, _ in members if block == r.name], r.figures, r.name) for r in year.blocks]
         groups += [("level", r.name, [key for key, _, level in members if level == r.name], r.figures, r.name) for r in year.levels]
         for group, name, keys, figures, label in groups:
-            if beyond_months(year.year, group, name, figures) is not None:
+            if not implied_by_months(year.year, group, name):
                 yield from _of(year.year, keys, figures, f"{label}, năm {year.year}")
 
 

@@ -520,9 +520,9 @@ def block_month(month: MonthView, block: BlockTable) -> MonthView:
 
 def _group_rows(table: pd.DataFrame, group: str, policy: Policy, order: dict[str, int] | None = None,
                 merged_as=lambda key: None, self_compared=lambda key: True) -> tuple[GroupRow, ...]:
-    """A period's rows of one kind of group ("org" has one, of key ""), each group's figures
+    """A period's rows of one kind of group ("org" has one, ORGANISATION_KEY), each group's figures
     merged as `merged_as(key)` says and with nâng mức and hạ mức where `self_compared(key)`."""
-    records = _records(table.loc[table["group"].eq(group) & (table["key"].ne("") | (group == "org"))])
+    records = _records(table.loc[table["group"].eq(group) & table["key"].ne("")])
     if order is not None:
         records.sort(key=lambda r: order.get(r["key"], len(order)))
     return tuple(

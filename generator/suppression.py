@@ -21,7 +21,7 @@ sum of published month totals and proves nothing they do not.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -85,25 +85,22 @@ def choose_merges(units: pd.DataFrame, registry: Registry, policy: Policy) -> Me
     return Merges(reasons, frozenset(blocks), frozenset(quiet))
 
 
-def month_totals(month: str, rows: pd.DataFrame, policy: Policy, hidden_blocks: Set[str] = frozenset(),
-                 quiet: Set[tuple[str, str]] = frozenset()) -> Iterator[Total]:
-    """The K, nâng mức and hạ mức totals a month publishes for its blocks, levels and organisation.
+def _month_totals(month: str, rows: pd.DataFrame, policy: Policy) -> Iterator[tuple[str, str, Total]]:
+    """(group, key, total): the K, nâng mức and hạ mức totals a month publishes for its blocks,
+    levels and organisation before any of them is merged or left out.
 
-    A group too small to publish HT and K separately publishes none of them, nor
-    does a block of `hidden_blocks`; a nâng mức or hạ mức total exists only where
-    every unit of the group has one, and the group is not `quiet` (group, key).
+    A group too small to publish HT and K separately publishes none of them; a nâng
+    mức or hạ mức total exists only where every unit of the group has one.
     """
     for group in TOTAL_GROUPS:
         for key, members in rows.groupby(group, sort=True):
             if key == "" or policy.merges(int(members["evaluated"].sum())):
                 continue
-            if group == "block" and key in hidden_blocks:
-                continue
             keys = tuple((month, code) for code in members["unit_code"])
             for quantity in QUANTITIES:
                 values = members[quantity]
-                if values.notna().all() and (quantity == "k" or (group, key) not in quiet):
-                    yield Total(f"{key}, {month}", quantity, keys, int(values.sum()))
+                if values.notna().all():
+                    yield group, key, Total(f"{key}, {month}", quantity, keys, int(values.sum()))
 
 
 @dataclass(frozen=True)
@@ -125,6 +122,8 @@ class _MonthUnits:
         self.merged = set(self.small)
         self.hidden_blocks: set[str] = set()
         self.quiet: set[tuple[str, str]] = set()
+        # Made once: each trial move only leaves some of them out.
+        self.totals = list(_month_totals(month, self.rows, policy))
 
     def protect(self) -> None:
         """Merge more units (and, where no unit can help, block totals) until nothing is proven."""
@@ -142,9 +141,10 @@ class _MonthUnits:
             self.quiet |= move.quiet
 
     def _exposures(self, move: _Move, only: Exposure | None = None) -> list[Exposure]:
-        merged, hidden = self.merged | move.units, self.hidden_blocks | move.blocks
+        merged, hidden, quiet = self.merged | move.units, self.hidden_blocks | move.blocks, self.quiet | move.quiet
         cells = (_cell(self.month, r, r["unit_code"] in merged) for r in self.by_code.values())
-        totals = month_totals(self.month, self.rows, self.policy, hidden, self.quiet | move.quiet)
+        totals = (total for group, key, total in self.totals
+                  if not (group == "block" and key in hidden) and (total.quantity == "k" or (group, key) not in quiet))
         wanted = None if only is None else [((self.month, only.unit), only.quantity)]
         return exposures(cells, totals, wanted)
 

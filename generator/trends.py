@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from . import addresses
+from .aggregate import SELF_COMPARED
 from .config import Policy, QuotaRule, SettingsError
 from .formatting import round_half_up, share
 from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
@@ -503,7 +504,7 @@ def combine(parts: list[Figures], policy: Policy) -> Figures:
     counts = {
         name: total(name)
         for name in ("headcount", "evaluated", "not_evaluated", "xs", "t", "reward_count", "reward_amount")
-    } | {name: total_of_all(name) for name in ("raised", "lowered")}
+    } | {name: total_of_all(name) for name in SELF_COMPARED}
     counts |= {"ht": lower if merged_as else total("ht"), "k": 0 if merged_as else total("k")}
     return make_figures(counts, policy, merged_as)
 

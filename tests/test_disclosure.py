@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
