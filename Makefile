@@ -29,7 +29,7 @@ help:
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
 	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
 	@echo "make clean    remove $(OUTPUT)/"
-	@echo "make bench    time district and city builds against bare pandas and bare Pelican (minutes; prints a table)"
+	@echo "make bench    full build, rebuild and monthly round of the district, a 12- and a 60-month city (~15 min; prints a table)"
 
 # Building the site needs requirements.txt only (a portal's build machine installs just that);
 # the tests also need requirements-test.txt.
