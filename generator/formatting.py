@@ -220,6 +220,7 @@ def _fixed_pattern(places: int) -> str:
 # --- months and dates -----------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 12)  # a city's view asks for the same few hundred months ~150,000 times
 def format_month(ym: str, lang: Language = "vi", style: MonthStyle = "short") -> str:
     """A month given as "YYYY-MM": T10/2024, Tháng 10/2024, Oct 2024, October 2024."""
     locale = _locale(lang)

@@ -145,6 +145,7 @@ def _word_key(decomposed_word: str) -> WordKey:
     return (decomposed_word.translate(_LETTERS), decomposed_word.translate(_TONES))
 
 
+@lru_cache(maxsize=1 << 18)  # honour lists name the same people month after month
 def vietnamese_name_key(full_name: str) -> tuple[WordKey, tuple[WordKey, ...], WordKey]:
     """Sort key for a person's full name: (given name, middle names, family name).
 
