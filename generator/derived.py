@@ -78,7 +78,9 @@ def derive(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop_duplicates().sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
+    """In the order of first appearance (canonical rows, so the same rows give the same file): the
+    leak check numbers the texts beside names in the order it meets them, as over every month's rows."""
+    return frame.drop_duplicates().reset_index(drop=True)
 
 
 def _empty_counts() -> pd.DataFrame:
