@@ -86,6 +86,11 @@ class AllMonths:
         return cls(aggregate.combine(counts, history), derived.honour_candidates(honour),
                    derived.PrivateMaterial(tuple(months)), registry)
 
+    def without_honour(self) -> AllMonths:
+        """The same, once the view holds the honour list: at city scale the XS rows of 60 months
+        hold ~150 MB that the page writers would otherwise inherit."""
+        return replace(self, honour=self.honour.iloc[0:0])
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -155,6 +160,8 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+        loaded = replace(loaded, all_months=data.without_honour())
+        del data
     # Validation runs the auditor too: a month it would refuse must not pass `validate`.
     with timings.stage(timings.AUDIT):
         audit.check(view, policy, loaded.problems)
