@@ -20,7 +20,6 @@ manifest and checksums stay the only record of what was published.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -33,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import aggregate
+from . import aggregate, parquet
 
 FOLDER = "derived"  # inside the store folder
 INDEX = "index.json"
@@ -47,7 +46,7 @@ def _code_digest() -> str:
     """The deriving code's fingerprint: a change of it makes every month's products again."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("derived.py", "aggregate.py", "ratings.py"):
+    for name in ("derived.py", "aggregate.py", "ratings.py", "parquet.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -88,19 +87,6 @@ def _empty_counts() -> pd.DataFrame:
 
 
 TABLES = ("counts", "honour", "persons", "notes", "scores", "texts")
-_PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype(),
-                 pa.int64(): pd.Int64Dtype(), pa.large_string(): pd.StringDtype()}
-
-
-def _to_parquet(frame: pd.DataFrame) -> bytes:
-    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", write_statistics=False)
-    return buffer.getvalue()
-
-
-def _from_table(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 @dataclass
@@ -126,7 +112,7 @@ class MonthCache:
             return self.table(name, filter_names)
         if filter_names is not None:
             table = table.filter(pc.is_in(table["full_name"], value_set=filter_names))
-        return _from_table(table)
+        return parquet.to_frame(table)
 
 
 def folder_of(store_root: Path, file_sha256: str) -> Path:
@@ -169,7 +155,7 @@ def keep(cache: MonthCache, store_root: Path, file_sha256: str) -> None:
 def make(folder: Path, rows: pd.DataFrame) -> dict[str, pd.DataFrame] | None:
     """Derive and cache a month's products; returns them when they could not be written (else None)."""
     tables = derive(rows)
-    contents = {name: _to_parquet(tables[name]) for name in TABLES}
+    contents = {name: parquet.to_bytes(tables[name]) for name in TABLES}
     index = {name: {"file": f"{name}.parquet", "sha256": hashlib.sha256(content).hexdigest()} for name, content in contents.items()}
     temporary = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
     try:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -38,9 +37,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from . import aggregate, derived
+from . import aggregate, derived, parquet
 from .formatting import format_month, format_number
 from .ingest.exports import PERSON_COLUMNS, empty_people, list_export_files
 from .ingest.history import COUNT_FIELDS, empty_history
@@ -62,8 +60,6 @@ UNITS_SCHEMA = pa.schema(
 )
 SCHEMAS = {PEOPLE: PEOPLE_SCHEMA, UNITS: UNITS_SCHEMA}
 assert tuple(PEOPLE_SCHEMA.names) == PERSON_COLUMNS, "the store keeps every mapped field of a person row"
-_PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype(),
-                 pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}
 _SORT_KEYS = {PEOPLE: ["unit_code", "person_id"], UNITS: ["unit_code"]}
 
 
@@ -81,7 +77,7 @@ def canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     schema = SCHEMAS[kind]
-    return frame.loc[:, schema.names].astype({f.name: _PANDAS_TYPES[f.type] for f in schema})
+    return frame.loc[:, schema.names].astype({f.name: parquet.PANDAS_TYPES[f.type] for f in schema})
 
 
 def canonical_months(frame: pd.DataFrame, kind: str) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -101,14 +97,11 @@ def canonical_months(frame: pd.DataFrame, kind: str) -> Iterator[tuple[str, pd.D
 
 
 def to_parquet(frame: pd.DataFrame, kind: str) -> bytes:
-    table = pa.Table.from_pandas(frame, schema=SCHEMAS[kind], preserve_index=False).replace_schema_metadata(None)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", write_statistics=False)
-    return buffer.getvalue()
+    return parquet.to_bytes(frame, SCHEMAS[kind])
 
 
 def from_parquet(content: bytes) -> pd.DataFrame:
-    return pq.read_table(io.BytesIO(content)).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return parquet.from_bytes(content)
 
 
 def sha256(content: bytes) -> str:
