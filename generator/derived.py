@@ -109,6 +109,7 @@ class MonthCache:
             if self.remake is None:
                 raise
             self.tables = make(self.folder, self.remake())  # damaged since it was checked: made again
+            self.remake = None  # once: a second failure is an error
             return self.table(name, filter_names)
         if filter_names is not None:
             table = table.filter(pc.is_in(table["full_name"], value_set=filter_names))
