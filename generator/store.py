@@ -203,7 +203,8 @@ class Store:
     def pending(self) -> Path:
         """This run's own folder for the products of months not yet committed; removed with the store object."""
         if self._pending is None:
-            self._pending = Path(tempfile.mkdtemp(prefix="congkhai-months-"))
+            _remove_folders_of_killed_runs()
+            self._pending = Path(tempfile.mkdtemp(prefix=f"{_PENDING_PREFIX}{os.getpid()}-"))
             weakref.finalize(self, _remove_own_folder, self._pending, os.getpid())
         return self._pending
 
@@ -421,6 +422,27 @@ class Store:
         for file in update.files:
             sources[file.sha256] = Source(file.name, tuple(sorted(update.file_months.get(file.name, ()))))
         return sources
+
+
+_PENDING_PREFIX = "congkhai-months-"
+
+
+def _remove_folders_of_killed_runs() -> None:
+    """A run killed before it ended left its folder: removed once its process is gone."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_PENDING_PREFIX}*-*"):
+        owner = path.name[len(_PENDING_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _remove_own_folder(path: Path, owner: int) -> None:
