@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -111,3 +115,12 @@ def test_a_refused_build_leaves_no_cache_in_the_store(data_dir):
     pending = loaded.update.months[0].products.folder
     assert pending.is_dir()  # this run's own folder, outside the data folder
     assert data_dir.root not in pending.parents
+
+
+def test_the_folder_a_killed_build_left_is_removed_by_the_next_build(data_dir):
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = Path(tempfile.gettempdir()) / f"congkhai-months-{finished.stdout.strip()}-x"
+    (left / "a").mkdir(parents=True)
+    data_dir.export_csv("2024-10.csv", month_rows("10/2024"))
+    assert prepare(DataFolder(data_dir.root), {})[0] is not None
+    assert not left.exists()
