@@ -33,12 +33,12 @@ def measure(data: Path, settings: dict) -> dict:
     if loaded.problems.has_errors:
         raise SystemExit(f"{data}: the data has errors; run `python -m generator validate --data {data}`")
     everything = loaded.all_months
-    units = aggregate.unit_months(everything.people, everything.history)
+    units = everything.units
     clock, cpu = time.perf_counter(), time.process_time()
     merges = suppression.choose_merges(units, everything.registry, policy)
     choose = (time.perf_counter() - clock, time.process_time() - cpu)
     view = build_site_view(aggregate.rollup(units, everything.registry), units,
-                           honour_rows(everything.people, loaded.withheld), everything.registry, policy, merges,
+                           honour_rows(everything.honour, loaded.withheld), everything.registry, policy, merges,
                            organisation="bench", demo=True, units_per_page=units_per_page(settings))
     problems = Problems()
     clock, cpu = time.perf_counter(), time.process_time()

@@ -40,7 +40,7 @@ def main() -> int:
     print(f"read and validate the data (as a build does): {time.perf_counter() - started:.1f} s")
 
     wall, cpu = time.perf_counter(), time.process_time()
-    needles = leakcheck.private_values(loaded.all_months.people, loaded.withheld, view)
+    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
     needle_wall, needle_cpu = time.perf_counter() - wall, time.process_time() - cpu
     wall, cpu = time.perf_counter(), time.process_time()
     try:

@@ -25,7 +25,12 @@ ORGANISATION_KEY = "toan-bo"
 
 def unit_months(people: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     """One row per unit and month: the counts, from person rows or from summaries."""
-    parts = [_from_people(people)] if len(people) else []
+    return combine([from_people(people)] if len(people) else [], history)
+
+
+def combine(people_counts: list[pd.DataFrame], history: pd.DataFrame) -> pd.DataFrame:
+    """`unit_months` from the counts `from_people` made of each month apart, and the summaries."""
+    parts = [part for part in people_counts if len(part)]
     if len(history):
         parts.append(_from_history(history))
     if not parts:
@@ -34,7 +39,7 @@ def unit_months(people: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["month", "unit_code"], kind="stable").reset_index(drop=True)
 
 
-def _from_people(people: pd.DataFrame) -> pd.DataFrame:
+def from_people(people: pd.DataFrame) -> pd.DataFrame:
     final, own = people["final_rating"], people["self_rating"]
     final_rank, self_rank = rank(final), rank(own)
     both = final_rank.notna() & self_rank.notna()

@@ -233,7 +233,7 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
     try:
         with timings.stage(timings.LEAK_CHECK):
-            leak_check = LeakCheck(loaded.all_months.people, loaded.withheld, view)
+            leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view)
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
         if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
             args.site_written = output.resolve()

@@ -63,6 +63,7 @@ import markupsafe
 import numpy as np
 import pandas as pd
 
+from .derived import PrivateMaterial
 from .formatting import format_number
 from .public import SiteView
 from .ratings import RatingScale
@@ -168,14 +169,14 @@ class LeakCheck:
     site, so that a build refused earlier pays nothing for them.
     """
 
-    def __init__(self, people: pd.DataFrame, withheld: frozenset[str], site: SiteView):
-        self.people, self.withheld, self.site = people, withheld, site
+    def __init__(self, material: PrivateMaterial, withheld: frozenset[str], site: SiteView):
+        self.material, self.withheld, self.site = material, withheld, site
         self.report: Report | None = None
         self.needle_seconds = 0.0
 
     def __call__(self, root: Path) -> Report:
         started = time.perf_counter()
-        needles = private_values(self.people, self.withheld, self.site)
+        needles = private_values(self.material, self.withheld, self.site)
         self.needle_seconds = time.perf_counter() - started
         self.report = check_output(root, needles)
         return self.report
@@ -265,13 +266,14 @@ def fixed_texts(theme: Path = THEME) -> set[str]:
     return {piece.strip() for text in strings for piece in _PLACEHOLDER.split(text) if piece.strip()}
 
 
-def private_values(people: pd.DataFrame, withheld: frozenset[str], site: SiteView,
+def private_values(material: PrivateMaterial, withheld: frozenset[str], site: SiteView,
                    scale: RatingScale | None = None, fixed: set[str] | None = None) -> Needles:
-    """The needles for one build: the private values of `people`, given what `site` publishes."""
+    """The needles for one build: the private values of every month's people, given what `site` publishes."""
     scale = scale or RatingScale()
     published = published_names(site)
     builder = _Builder()
 
+    people = material.persons()
     for value in _distinct(people["person_id"]):
         if distinctive_id(value):
             builder.private(value, ID, _text_forms(value))
@@ -287,9 +289,8 @@ def private_values(people: pd.DataFrame, withheld: frozenset[str], site: SiteVie
         else:
             builder.skipped[NAME] += 1
 
-    noted = people[["note", "person_id"]]
-    noted = noted[noted["note"].fillna("").ne("")]
-    carriers = noted.groupby("note", sort=True)["person_id"].nunique()
+    del people
+    carriers = material.notes().groupby("note", sort=True)["person_id"].nunique()
     for value, count in zip(carriers.index.tolist(), carriers.tolist()):
         if count <= NOTE_MAX_PEOPLE and distinctive_note(value):
             builder.private(value, NOTE, _text_forms(value[:NOTE_PREFIX_CHARS]), open_ended=len(value) > NOTE_PREFIX_CHARS)
@@ -308,7 +309,7 @@ def private_values(people: pd.DataFrame, withheld: frozenset[str], site: SiteVie
             builder.public(text, COVER, forms)
     for name, forms in published_forms.items():
         builder.public(name, PUBLISHED, forms)
-    _attach(builder, people, published, scale)
+    _attach(builder, material, published, scale)
     return builder.needles()
 
 
@@ -316,37 +317,30 @@ def _distinct(values: pd.Series) -> list[str]:
     return sorted(values.dropna().unique().tolist())
 
 
-def _attach(builder: _Builder, people: pd.DataFrame, published: set[str], scale: RatingScale) -> None:
+def _attach(builder: _Builder, material: PrivateMaterial, published: set[str], scale: RatingScale) -> None:
     """Record, for each published name, the scores, ratings and notes of everyone bearing it."""
-    columns = ["full_name", "self_score", "final_score", "self_rating", "final_rating", "note"]
-    rows = people[columns]
-    rows = rows[rows["full_name"].isin(published)]
     owner_of = builder.published_owner
     scores: dict[int, set[str]] = {}
     texts: dict[int, set[int]] = {}
 
-    def pairs(column: str, describe) -> zip:
-        distinct = rows[["full_name", column]].dropna().drop_duplicates()
+    def pairs(distinct: pd.DataFrame, column: str, describe) -> zip:
         codes, uniques = pd.factorize(distinct[column])
         described = [describe(value) for value in uniques]  # once per distinct value
         return zip(distinct["full_name"].tolist(), (described[code] for code in codes.tolist()))
 
-    for column in ("self_score", "final_score"):
-        for name, text in pairs(column, lambda value: score_text(float(value))):
-            scores.setdefault(owner_of[name], set()).add(text)
+    for name, text in pairs(material.scores(published), "score", lambda value: score_text(float(value))):
+        scores.setdefault(owner_of[name], set()).add(text)
     # A published person's final rating is XS; any other rating beside the name is private.
     labels = {code: builder.attached_text(scale.label(code)) for code in ("T", "HT", "K")}
-    for column in ("self_rating", "final_rating"):
-        for name, text in pairs(column, labels.get):
-            if text is not None:
-                texts.setdefault(owner_of[name], set()).add(text)
 
     def note_text(note: str) -> int | None:
         return builder.attached_text(note[:NOTE_PREFIX_CHARS]) if len(note) >= ATTACHED_NOTE_MIN_CHARS else None
 
-    for name, text in pairs("note", note_text):
-        if text is not None:
-            texts.setdefault(owner_of[name], set()).add(text)
+    beside = material.texts(published)
+    for field_name, describe in (("rating", labels.get), ("note", note_text)):
+        for name, text in pairs(beside[beside["field"].eq(field_name)], "value", describe):
+            if text is not None:
+                texts.setdefault(owner_of[name], set()).add(text)
     for owner in scores.keys() | texts.keys():
         builder.attached[owner] = Attached(frozenset(scores.get(owner, ())), frozenset(texts.get(owner, ())))
 

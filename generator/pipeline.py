@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate, audit, progress, timings
+from . import aggregate, audit, derived, progress, timings
 from .checks import check_figures
 from .config import Policy, units_per_page
 from .ingest import batch
@@ -28,7 +28,7 @@ from .ingest.history import empty_history, read_history_file
 from .problems import Problems
 from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
 from .ratings import RatingScale
-from .registry import read_registry
+from .registry import Registry, read_registry
 from .store import PEOPLE, ExportFile, Store, Update, scan_inputs
 from .suppression import choose_merges
 from .validate import ValidatedData, validate
@@ -69,6 +69,30 @@ class DataFolder:
 
 
 @dataclass(frozen=True)
+class AllMonths:
+    """Every month the site shows, as the build keeps it: no person rows, only what is made of them."""
+
+    units: pd.DataFrame  # aggregate.unit_months of every month
+    honour: pd.DataFrame  # the XS rows of every person-level month (derived.HONOUR_CANDIDATE_COLUMNS)
+    private: derived.PrivateMaterial  # what the leak check looks for, read month by month when it runs
+    registry: Registry
+
+    @classmethod
+    def gather(cls, months: list[derived.MonthCache], history: pd.DataFrame, registry: Registry) -> AllMonths:
+        counts, honour = [], []
+        for month in progress.track(months, "Tổng hợp từng tháng", total=len(months)):
+            counts.append(month.table("counts"))
+            honour.append(month.table("honour"))
+        return cls(aggregate.combine(counts, history), derived.honour_candidates(honour),
+                   derived.PrivateMaterial(tuple(months)), registry)
+
+    def without_honour(self) -> AllMonths:
+        """The same, once the view holds the honour list: at city scale the XS rows of 60 months
+        hold ~150 MB that the page writers would otherwise inherit."""
+        return replace(self, honour=self.honour.iloc[0:0])
+
+
+@dataclass(frozen=True)
 class Loaded:
     data: ValidatedData | None  # what this run read and validated (with file and row of each row); see `without_rows`
     withheld: frozenset[str]
@@ -76,7 +100,7 @@ class Loaded:
     store: Store
     inputs: InputFiles
     update: Update  # what this run adds to the store: `store.commit(update)` once the site is built
-    all_months: ValidatedData  # every month the site shows: the store's, with this run's on top
+    all_months: AllMonths  # every month the site shows: the store's, with this run's on top
 
     def without_rows(self) -> Loaded:
         """The same, without this run's validated rows: past validation a build needs only
@@ -98,8 +122,8 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     inputs = intake.files
     del intake  # the raw rows: at city scale a copy of every row that nothing reads again
     update = store.compare(data.people, data.history, inputs.read, registry=registry, correction=correction, problems=problems)
-    people, history = store.complete(update, registry, problems)
-    return Loaded(data, withheld, problems, store, inputs, update, ValidatedData(people, history, registry))
+    months, history = store.complete(update, registry, problems)
+    return Loaded(data, withheld, problems, store, inputs, update, AllMonths.gather(months, history, registry))
 
 
 def site_view(folder: DataFolder, settings: Mapping, correction: str | None = None) -> tuple[SiteView | None, Problems]:
@@ -119,14 +143,14 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         return None, loaded
     data = loaded.all_months
     with timings.stage(timings.AGGREGATE):
-        units = aggregate.unit_months(data.people, data.history)
+        units = data.units
         check_figures(units, data.registry, policy, loaded.problems, months=loaded.update.fresh_months)
         figures = aggregate.rollup(units, data.registry)
         merges = choose_merges(units, data.registry, policy)
         view = build_site_view(
             figures,
             units,
-            honour_rows(data.people, loaded.withheld),
+            honour_rows(data.honour, loaded.withheld),
             data.registry,
             policy,
             merges,
@@ -136,6 +160,8 @@ def prepare(folder: DataFolder, settings: Mapping, correction: str | None = None
         )
         corrections = loaded.store.corrections() + loaded.update.corrections()
         view = with_corrections(view, [CorrectionNotice(m, n, c.date, c.reason) for m, n, c in corrections])
+        loaded = replace(loaded, all_months=data.without_honour())
+        del data
     # Validation runs the auditor too: a month it would refuse must not pass `validate`.
     with timings.stage(timings.AUDIT):
         audit.check(view, policy, loaded.problems)

@@ -91,14 +91,13 @@ class Summary:
         """The summary of a `pipeline.Loaded`."""
         states = {m.month: m.status for m in loaded.update.months}
         lines = []
-        data = loaded.all_months
-        for kind, frame in (("people", data.people), ("units", data.history)):
-            if not len(frame):
-                continue
-            grouped = frame.groupby("month", sort=True)["unit_code"]
-            for month, codes in grouped:
-                lines.append(MonthLine(str(month), kind, int(codes.size), int(codes.nunique()), states.get(month, "stored")))
-        units = set(data.people["unit_code"].dropna()) | set(data.history["unit_code"].dropna())
+        counts = loaded.all_months.units
+        for (month, source), codes in counts.groupby(["month", "source"], sort=True):
+            # A person-level month counts its rows by unit; a summary has one row per unit.
+            rows = int(codes["headcount"].sum()) if source == "people" else len(codes)
+            lines.append(MonthLine(str(month), "people" if source == "people" else "units", rows,
+                                   int(codes["unit_code"].nunique()), states.get(month, "stored")))
+        units = set(counts["unit_code"].dropna())
         return cls(
             str(data_folder.resolve()),
             tuple(f.name for f in loaded.inputs.read),

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import json
 import os
+import shutil
+import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,9 +37,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from . import aggregate
+from . import aggregate, derived, parquet
 from .formatting import format_month, format_number
 from .ingest.exports import PERSON_COLUMNS, empty_people, list_export_files
 from .ingest.history import COUNT_FIELDS, empty_history
@@ -59,8 +60,6 @@ UNITS_SCHEMA = pa.schema(
 )
 SCHEMAS = {PEOPLE: PEOPLE_SCHEMA, UNITS: UNITS_SCHEMA}
 assert tuple(PEOPLE_SCHEMA.names) == PERSON_COLUMNS, "the store keeps every mapped field of a person row"
-_PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype(),
-                 pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}
 _SORT_KEYS = {PEOPLE: ["unit_code", "person_id"], UNITS: ["unit_code"]}
 
 
@@ -78,7 +77,7 @@ def canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     schema = SCHEMAS[kind]
-    return frame.loc[:, schema.names].astype({f.name: _PANDAS_TYPES[f.type] for f in schema})
+    return frame.loc[:, schema.names].astype({f.name: parquet.PANDAS_TYPES[f.type] for f in schema})
 
 
 def canonical_months(frame: pd.DataFrame, kind: str) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -98,14 +97,11 @@ def canonical_months(frame: pd.DataFrame, kind: str) -> Iterator[tuple[str, pd.D
 
 
 def to_parquet(frame: pd.DataFrame, kind: str) -> bytes:
-    table = pa.Table.from_pandas(frame, schema=SCHEMAS[kind], preserve_index=False).replace_schema_metadata(None)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", write_statistics=False)
-    return buffer.getvalue()
+    return parquet.to_bytes(frame, SCHEMAS[kind])
 
 
 def from_parquet(content: bytes) -> pd.DataFrame:
-    return pq.read_table(io.BytesIO(content)).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return parquet.from_bytes(content)
 
 
 def sha256(content: bytes) -> str:
@@ -201,6 +197,16 @@ class Store:
         self.sources = sources  # sha256 of an export file -> what it held
         self.manifest_text = manifest_text  # as opened: a commit refuses if another run changed it since
         self.damaged: set[str] = set()  # months whose files are missing or changed (reported as errors)
+        self._pending: Path | None = None
+
+    @property
+    def pending(self) -> Path:
+        """This run's own folder for the products of months not yet committed; removed with the store object."""
+        if self._pending is None:
+            _remove_folders_of_killed_runs()
+            self._pending = Path(tempfile.mkdtemp(prefix=f"{_PENDING_PREFIX}{os.getpid()}-"))
+            weakref.finalize(self, _remove_own_folder, self._pending, os.getpid())
+        return self._pending
 
     # -- opening, with every checksum checked
 
@@ -249,7 +255,7 @@ class Store:
                                suggestion="Khôi phục tệp từ bản sao lưu (ví dụ: git checkout -- data/store/). Muốn sửa số liệu "
                                           "một tháng, hãy đặt tệp xuất đã sửa vào exports/ và chạy build với --correction \"lý do\".")
         for path in sorted(self.root.iterdir()):
-            if path.name != MANIFEST and path.name not in listed and not path.name.startswith("."):
+            if path.name not in (MANIFEST, derived.FOLDER) and path.name not in listed and not path.name.startswith("."):
                 problems.warning("store-unknown-file", "Tệp này không có trong manifest.json của kho dữ liệu; bỏ qua.",
                                  file=_display(path), suggestion="Xóa tệp nếu không cần; kho chỉ do chương trình ghi.")
 
@@ -307,13 +313,14 @@ class Store:
                        reason: str | None, problems: Problems, exports: list[str]) -> MonthUpdate:
         stored = self.current(month)
         if stored is None:
-            return MonthUpdate(month, kind, rows, NEW, 1)
+            return self._month_update(month, kind, rows, NEW, 1)
         if month in self.damaged:  # an error already; nothing will be committed
-            return MonthUpdate(month, kind, rows, SAME, stored.number)
+            return MonthUpdate(month, kind, SAME, stored.number, len(rows))
         before = self.read(month)
         if stored.kind == kind and before.equals(rows):
-            return MonthUpdate(month, kind, rows, SAME, stored.number)
+            return self._month_update(month, kind, rows, SAME, stored.number, stored.sha256)
         difference = describe_difference(before, stored.kind, rows, kind, registry)
+        del before
         if reason is None:
             problems.error(
                 "month-changed",
@@ -324,24 +331,48 @@ class Store:
                 suggestion=f"Nếu đây là đính chính, chạy lại với --correction \"lý do đính chính\" (lý do được công bố kèm ngày). "
                            f"Nếu không, trả tệp xuất cũ của tháng {month} về exports/ hoặc bỏ tệp mới ra.",
             )
-        return MonthUpdate(month, kind, rows, CHANGED, stored.number + 1, tuple(difference))
+        return self._month_update(month, kind, rows, CHANGED, stored.number + 1, difference=tuple(difference))
+
+    def _month_update(self, month: str, kind: str, rows: pd.DataFrame, status: str, version: int,
+                      stored_sha256: str | None = None, difference: tuple[str, ...] = ()) -> MonthUpdate:
+        """The update of a month read this run: its file to write (unless SAME), and its products
+        made from the validated rows now, so that its person rows need not be kept."""
+        content = b"" if status == SAME else to_parquet(rows, kind)
+        checksum = stored_sha256 if status == SAME else sha256(content)
+        if kind == PEOPLE:
+            cached_in = self.root if status == SAME else self.pending
+            return MonthUpdate(month, kind, status, version, len(rows), difference, content,
+                               products=derived.from_rows(cached_in, month, checksum, rows))
+        return MonthUpdate(month, kind, status, version, len(rows), difference, content, summaries=rows)
 
     # -- every month, for the site
 
-    def complete(self, update: Update, registry: Registry, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(person rows, unit-level rows) of every month: this run's where it has them, else the store's."""
-        frames: dict[str, list[pd.DataFrame]] = {PEOPLE: [], UNITS: []}
+    def complete(self, update: Update, registry: Registry, problems: Problems) -> tuple[list[derived.MonthCache], pd.DataFrame]:
+        """Every month: the products of each person-level month (this run's where it read the month,
+        else the store's, made from one month's rows at a time), and the unit-level rows."""
+        people: list[derived.MonthCache] = []
+        summaries: list[pd.DataFrame] = []
         fresh = {m.month: m for m in update.months}
         for month in sorted(set(self.versions) | set(fresh)):
+            if month in self.damaged:
+                continue
             if month in fresh:
-                frames[fresh[month].kind].append(fresh[month].rows)
-            elif month not in self.damaged:
-                stored = self.current(month)
+                change = fresh[month]
+                if change.kind == PEOPLE:
+                    people.append(change.products)
+                else:
+                    summaries.append(change.summaries)
+                continue
+            stored = self.current(month)
+            if stored.kind == PEOPLE:
+                products = derived.load(self.root, month, stored.sha256, lambda month=month: self.read(month))
+                _check_units_known(month, products.table("counts")["unit_code"], registry, problems)
+                people.append(products)
+            else:
                 rows = self.read(month)
-                _check_units_known(month, rows, registry, problems)
-                frames[stored.kind].append(rows)
-        people = pd.concat(frames[PEOPLE], ignore_index=True) if frames[PEOPLE] else canonical(empty_people(), PEOPLE)
-        history = pd.concat(frames[UNITS], ignore_index=True) if frames[UNITS] else canonical(empty_history(), UNITS)
+                _check_units_known(month, rows["unit_code"], registry, problems)
+                summaries.append(rows)
+        history = pd.concat(summaries, ignore_index=True) if summaries else canonical(empty_history(), UNITS)
         return people, history
 
     # -- writing
@@ -364,18 +395,20 @@ class Store:
             for change in update.months:
                 if change.status == SAME:
                     continue
-                content = to_parquet(change.rows, change.kind)
                 name = f"{change.month}.v{change.version}.parquet"
-                _write_atomically(self.root / name, content)
-                version = Version(change.month, change.version, name, sha256(content), change.kind, len(change.rows),
+                _write_atomically(self.root / name, change.content)
+                version = Version(change.month, change.version, name, sha256(change.content), change.kind, change.row_count,
                                   update.correction if change.status == CHANGED else None)
                 versions[change.month] = (*versions.get(change.month, ()), version)
                 written.append(version)
+                if change.products is not None:
+                    derived.keep(change.products, self.root, version.sha256)
             sources = self._sources_after(update)
             text = _manifest_text(versions, sources)
             if text != self.manifest_text:
                 _write_atomically(manifest, text.encode("utf-8"))
             self.versions, self.sources, self.manifest_text = versions, sources, text
+            derived.sweep(self.root, {vs[-1].sha256 for vs in versions.values() if vs[-1].kind == PEOPLE})
         return written
 
     def _sources_after(self, update: Update) -> dict[str, Source]:
@@ -391,6 +424,32 @@ class Store:
         return sources
 
 
+_PENDING_PREFIX = "congkhai-months-"
+
+
+def _remove_folders_of_killed_runs() -> None:
+    """A run killed before it ended left its folder: removed once its process is gone."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_PENDING_PREFIX}*-*"):
+        owner = path.name[len(_PENDING_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove_own_folder(path: Path, owner: int) -> None:
+    if os.getpid() == owner:  # not from a forked child that exits
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class StoreChanged(Exception):
     """Another run wrote the store after this one opened it."""
 
@@ -402,10 +461,13 @@ NEW, SAME, CHANGED = "new", "same", "changed"
 class MonthUpdate:
     month: str
     kind: str
-    rows: pd.DataFrame = field(repr=False)  # canonical
     status: str  # NEW, SAME or CHANGED
     version: int  # the version the store holds (SAME) or will hold once committed
+    row_count: int
     difference: tuple[str, ...] = ()  # for CHANGED: what changed, in words
+    content: bytes = field(default=b"", repr=False)  # the file to write (NEW, CHANGED): the canonical rows
+    products: derived.MonthCache | None = field(default=None, repr=False)  # a person-level month's products
+    summaries: pd.DataFrame | None = field(default=None, repr=False)  # a unit-level month's rows
 
 
 @dataclass(frozen=True)
@@ -441,8 +503,8 @@ def _months_by_file(people: pd.DataFrame, history: pd.DataFrame) -> dict[str, se
     return found
 
 
-def _check_units_known(month: str, rows: pd.DataFrame, registry: Registry, problems: Problems) -> None:
-    for code in sorted(set(rows["unit_code"].dropna().unique()) - set(registry.units)):
+def _check_units_known(month: str, codes: pd.Series, registry: Registry, problems: Problems) -> None:
+    for code in sorted(set(codes.dropna().unique()) - set(registry.units)):
         problems.error("store-unit-unknown",
                        f"Tháng {month} trong kho dữ liệu có đơn vị mã {code}, nhưng units.csv không còn mã này.",
                        file="units.csv", value=code,

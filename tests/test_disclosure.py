@@ -253,7 +253,7 @@ def demo():
     loaded = load(DataFolder(ROOT / "data"), policy)
     assert not loaded.problems.has_errors
     data = loaded.all_months
-    units = aggregate.unit_months(data.people, data.history)
+    units = data.units
     merges = suppression.choose_merges(units, data.registry, policy)
     return units, data.registry, policy, merges
 

@@ -67,7 +67,7 @@ def data(tmp_path_factory) -> DataDir:
 def needles(data):
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
     assert view is not None, [p.render() for p in loaded.problems.errors]
-    return leakcheck.private_values(loaded.all_months.people, loaded.withheld, view)
+    return leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
 
 
 def plant(root: Path, files: dict[str, bytes | str]) -> Path:
@@ -165,7 +165,7 @@ def test_what_counts_as_private(needles):
 def test_honour_list_off_makes_every_name_private(data, tmp_path):
     settings = {**read_settings_file(ROOT / "pelicanconf.py"), "CONGKHAI_HONOUR_LIST": False}
     view, loaded = prepare(DataFolder(data.root), settings)
-    needles = leakcheck.private_values(loaded.all_months.people, loaded.withheld, view)
+    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
     site = plant(tmp_path / "site", {"a.html": f"<li>{PUBLISHED}</li>"})
     assert findings(site, needles) == {("a.html", NAME)}
 
@@ -233,7 +233,7 @@ def test_a_published_name_inside_a_unit_name_is_not_a_person(tmp_path):
     data.export_csv("2024-10.csv", [person_row(1, "CBX-30001", "Nguyễn Du", "PTC", final=XS, score="92"),
                                     person_row(2, "CBX-30002", "Lê Văn Học", "ND", final=T)])
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
-    needles = leakcheck.private_values(loaded.all_months.people, loaded.withheld, view)
+    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
     quiet = plant(tmp_path / "quiet", {"a.html": "<tr><th>Trường THCS Nguyễn Du</th><td>92<br><small>12,5%</small></td></tr>"})
     leakcheck.check_output(quiet, needles)
     loud = plant(tmp_path / "loud", {"a.html": "<tr><th>Nguyễn Du</th><td>92</td></tr>"})
@@ -244,7 +244,7 @@ def test_the_sites_own_example_text_is_not_a_person(tmp_path):
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(1, "CBX-40001", "Đặng Thị An", "PTC", final=T)])
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
-    needles = leakcheck.private_values(loaded.all_months.people, loaded.withheld, view)
+    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
     hint = [t for t in leakcheck.fixed_texts() if "“Đặng Thị An”" in t]
     assert hint, "the search page's example changed: pick another name for this test"
     leakcheck.check_output(plant(tmp_path / "help", {"tim-kiem/index.html": f"<small>{hint[0]}</small>"}), needles)
