@@ -42,6 +42,59 @@ keeps a folded copy of names so that "dang" finds "Đặng").
 All patterns go into one Aho-Corasick automaton (ahocorasick_rs) searched over
 the raw bytes of each file once, so the time grows with the size of the
 site, not with the number of people.
+
+Checking only what is new
+-------------------------
+
+A month's build rewrites a few files and carries the rest over from the
+last published site. A file whose bytes the last check found clean need not
+be searched again for the needles it was searched for: the same bytes give
+the same matches. Only a needle the last check did not have can give a
+finding there, so the build keeps a record of what it proved, beside the
+site (`.output.build/leakcheck.json`, written after the swap), and searches
+
+* every file that is new, or whose bytes differ from the file the record
+  holds at its path (its SHA-256; a file carried over as a hard link, with
+  the recorded device, inode, size and modification time, is not even read),
+  for every needle;
+* every other file, for the added needles only: the forms of private values
+  not searched for last time (a new person's id and name, a newly private
+  note), and, for each published name, the scores and texts
+  newly attached to it (a newly published name: all of them); with the
+  public patterns that cover a match (all of them when attached values are
+  searched, since published names and public texts bound the record after a
+  name; otherwise those that contain an added private form, the only ones
+  that can cover its match). Nothing added: those files are not read.
+* the file names, for every needle (they are few bytes).
+
+Why that is exactly as safe as searching everything: a finding is a match of
+a private pattern that no public pattern covers, or a value attached to a
+published name in the record after it. For a file the last check found
+clean, a private pattern searched for last time matched there only where a
+public pattern covered it; if no public pattern has gone, the cover is still
+there. A form shared by several private values is matched as loosely as the
+loosest of them (open-ended wins), so an old form can only get looser by
+belonging to an added value, which is searched for. Attached values: a
+window after a name ends at the next published name or record break, so a
+name published since can only shorten it; a public text covering a match
+(COVER) hides a published name inside a unit's name, so a changed set of
+them could lengthen a window: a changed set forces a full check. A name
+removed from the published ones lengthens windows too (and its text becomes
+private): full check. So every file is searched for every needle when there
+is no record (or it cannot be read, or its key is missing), when the check's
+own code, the publication policy (honour list, minimum, quota, coverage) or
+withheld.csv changed, when the covering public texts changed, or when a
+published name is no longer published.
+
+A record is a proof about bytes, not about the site it was written with: a
+record older than the published site (its saving failed) still proves that
+those bytes were clean under those needles, so it stays safe to use.
+
+The record holds no value: private values, published names and what is
+attached to them are kept as keyed digests (BLAKE2b, 16 bytes, key in
+`leakcheck.key` beside it, readable by its owner only), so that the record
+alone cannot be checked against a list of guessed ids; file paths, sizes and
+hashes of the published files are public anyway.
 """
 from __future__ import annotations
 
