@@ -9,6 +9,16 @@ over the units' true counts, and proves with an integer program
 can be shown to be above zero. Suppression (`suppression.choose_merges`) is
 what makes that hold; this is the guard behind it, so it trusts nothing but
 the view.
+
+Its cost follows the merged unit-months, not the history: a published total
+over unit-months that all publish the quantity has no unknown in it, so it is
+not made (the integer program would drop it). On the 12-month city (47,888
+unit-months, 192 merged) that leaves 288 equations in 24 components, one per
+month and quantity as a rule; reading the view's rows and the units' trends
+takes ~0.7 s, the model 0.1 s, the integer programs 0.1 s. Proofs are not
+cached between builds: a month's component could be keyed by a digest of its
+equations and bounds, exactly, but that would spare the 0.1 s of solving and
+none of the reading, which is where the time is.
 """
 from __future__ import annotations
 
