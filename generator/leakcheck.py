@@ -596,7 +596,7 @@ class Record:
     @classmethod
     def of(cls, needles: Needles, withheld: frozenset[str], site: SiteView, key: bytes) -> Record:
         def digest(text: str) -> bytes:
-            return hashlib.blake2b(text.encode(), key=key, digest_size=_DIGEST_BYTES).digest()
+            return _digest(key, text)
 
         def of_set(texts) -> str:
             return hashlib.blake2b(b"\n".join(sorted(digest(t) for t in texts)), key=key).hexdigest()
@@ -646,6 +646,10 @@ class Record:
         _write_private(folder / RECORD_FILE, json.dumps(record, separators=(",", ":")).encode())
 
 
+def _digest(key: bytes, text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), key=key, digest_size=_DIGEST_BYTES).digest()
+
+
 def _write_private(path: Path, content: bytes) -> None:
     """Write whole or not at all, readable by its owner only."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
@@ -686,17 +690,14 @@ def added_needles(needles: Needles, current: Record, previous: Record) -> Needle
     are searched (they bound the record after a name), otherwise those that
     contain an added private form (only they can cover its match).
     """
-    def digest(text: str) -> bytes:
-        return hashlib.blake2b(text.encode(), key=current.key, digest_size=_DIGEST_BYTES).digest()
-
     added_private = {form for identity, forms in needles.private_forms.items()
-                     if digest(identity) not in previous.private for form in forms}
+                     if _digest(current.key, identity) not in previous.private for form in forms}
     owner_of = needles.published_owner
     attached: dict[int, Attached] = {}
     text_ids = set()
     for name, items in needles.attached_items.items():
-        new = {item for item in items if digest(_identity(name, item)) not in previous.attached}
-        if not new or name not in owner_of:
+        new = {item for item in items if _digest(current.key, _identity(name, item)) not in previous.attached}
+        if not new:
             continue
         scores = frozenset(item.partition("\x00")[2] for item in new if item.startswith("score\x00"))
         texts = frozenset(needles.attached_ids[item.partition("\x00")[2]] for item in new if item.startswith("text\x00"))
