@@ -592,6 +592,9 @@ class Record:
     published: frozenset[bytes]  # one digest per published name
     attached: frozenset[bytes]  # one digest per (published name, score or text attached to it)
     files: dict[str, FileState] = field(default_factory=dict)
+    # This build's digests by what they digest (not saved): which needles are added.
+    private_of: dict[str, bytes] = field(default_factory=dict)
+    attached_of: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     @classmethod
     def of(cls, needles: Needles, withheld: frozenset[str], site: SiteView, key: bytes) -> Record:
@@ -604,11 +607,15 @@ class Record:
         cover = {pattern.hex() for pattern, role in zip(needles.patterns, needles.roles.tolist()) if role == COVER}
         policy = repr((site.honour_list, site.min_evaluated, site.quota, site.coverage_floor))
         checker = hashlib.sha256(b"".join(path.read_bytes() for path in _CHECKER_SOURCES)).hexdigest()
+        private_of = {identity: digest(identity) for identity in needles.private_forms}
+        attached_of = {(name, item): digest(_identity(name, item))
+                       for name, items in needles.attached_items.items() for item in items}
         return cls(
             key=key, checker=checker, policy=of_set([policy]), withheld=of_set(withheld), cover=of_set(cover),
-            private=frozenset(digest(identity) for identity in needles.private_forms),
+            private=frozenset(private_of.values()),
             published=frozenset(digest(name) for name in needles.published_owner),
-            attached=frozenset(digest(_identity(name, item)) for name, items in needles.attached_items.items() for item in items),
+            attached=frozenset(attached_of.values()),
+            private_of=private_of, attached_of=attached_of,
         )
 
     def full_scan_reason(self, previous: Record | None) -> str:
@@ -691,12 +698,12 @@ def added_needles(needles: Needles, current: Record, previous: Record) -> Needle
     contain an added private form (only they can cover its match).
     """
     added_private = {form for identity, forms in needles.private_forms.items()
-                     if _digest(current.key, identity) not in previous.private for form in forms}
+                     if current.private_of[identity] not in previous.private for form in forms}
     owner_of = needles.published_owner
     attached: dict[int, Attached] = {}
     text_ids = set()
     for name, items in needles.attached_items.items():
-        new = {item for item in items if _digest(current.key, _identity(name, item)) not in previous.attached}
+        new = {item for item in items if current.attached_of[(name, item)] not in previous.attached}
         if not new:
             continue
         scores = frozenset(item.partition("\x00")[2] for item in new if item.startswith("score\x00"))
