@@ -710,6 +710,8 @@ def added_needles(needles: Needles, current: Record, previous: Record) -> Needle
         texts = frozenset(needles.attached_ids[item.partition("\x00")[2]] for item in new if item.startswith("text\x00"))
         attached[owner_of[name]] = Attached(scores, texts)
         text_ids |= texts
+    if not added_private and not attached:
+        return None
     index = {pattern: n for n, pattern in enumerate(needles.patterns)}
     private = [index[form] for form in added_private if form in index and needles.roles[index[form]] < COVER]
     if not private and not attached:
