@@ -223,7 +223,7 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         return refuse(f"Không tạo trang: dữ liệu có lỗi. {_kept(output)}", report.render(problems))
     if problems.warnings:
         print(report.render(problems))
-    from pelican.plugins.congkhai.run import write_site  # Pelican only past validation
+    from pelican.plugins.congkhai.run import records_folder, write_site  # Pelican only past validation
 
     from .announcement import ContentRefused
     from .leakcheck import LeakCheck, LeakFound
@@ -233,8 +233,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
     try:
         with timings.stage(timings.LEAK_CHECK):
-            leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view)
-        count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check)
+            leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view, records_folder(output))
+        count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check,
+                           after_swap=leak_check.save)
         if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
             args.site_written = output.resolve()
     except LeakFound as leak:

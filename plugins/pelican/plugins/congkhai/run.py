@@ -49,12 +49,14 @@ def pelican_settings(settings_file: Path, output: Path, site: SiteView | None, s
 
 def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None,
                before_swap: Callable[[], None] | None = None,
-               check: Callable[[Path], object] | None = None) -> int:
+               check: Callable[[Path], object] | None = None,
+               after_swap: Callable[[], None] | None = None) -> int:
     """Build the site into `output` atomically; returns the number of files written.
 
     `before_swap` runs once the new site is complete and before it replaces
     the old one (the build records its months in the store there): if it
-    fails, the old site stays.
+    fails, the old site stays. `after_swap` runs once the new site is
+    published (the checks keep their records of it in `records_folder`).
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +82,15 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    if after_swap is not None:
+        after_swap()
     return count
+
+
+def records_folder(output: Path) -> Path:
+    """A build's private bookkeeping about the site in `output`: beside it, never published."""
+    output = output.resolve()
+    return output.with_name(f".{output.name}.build")
 
 
 def _swap(staging: Path, output: Path) -> None:
