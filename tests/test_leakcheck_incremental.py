@@ -48,7 +48,7 @@ def check(root: Path) -> leakcheck.Report:
     """The check a build of `root/data` runs on `root/output` as its new site."""
     view, loaded = prepare(DataFolder(root / "data"), read_settings_file(ROOT / "pelicanconf.py"))
     assert view is not None, [p.render() for p in loaded.problems.errors]
-    checker = LeakCheck(loaded.all_months.people, loaded.withheld, view, root / ".output.build")
+    checker = LeakCheck(loaded.all_months.private, loaded.withheld, view, root / ".output.build")
     report = checker(root / "output")
     checker.save()
     return report
