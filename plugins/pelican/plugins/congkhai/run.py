@@ -22,6 +22,7 @@ from pelican.settings import read_settings
 from generator import timings
 from generator.public import SiteView
 
+from .carry import Carrier, build_fingerprint
 from .syndication import ANNOUNCEMENT_FEEDS, FEED_SETTINGS, absolute_site_url
 
 
@@ -49,8 +50,11 @@ def pelican_settings(settings_file: Path, output: Path, site: SiteView | None, s
 
 def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None,
                before_swap: Callable[[], None] | None = None,
-               check: Callable[[Path], object] | None = None) -> int:
+               check: Callable[[Path], object] | None = None, full: bool = False) -> int:
     """Build the site into `output` atomically; returns the number of files written.
+
+    Files whose inputs did not change since the build of the site in `output`
+    are carried over from it (carry.py), unless `full`.
 
     `before_swap` runs once the new site is complete and before it replaces
     the old one (the build records its months in the store there): if it
@@ -63,10 +67,13 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     try:  # from the staging folder's creation on, so that Ctrl-C at any point removes it
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-{os.getpid()}-", dir=output.parent))
         settings = pelican_settings(settings_file, staging, site, site_url)
+        carrier = Carrier(output, staging, build_fingerprint(settings), full=full)
+        settings["CONGKHAI_CARRIER"] = carrier
         logging.getLogger("pelican").setLevel(logging.WARNING)
         with timings.stage(timings.PAGES):
             Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
+        timings.count(rendered=count - carrier.carried_files, carried=carrier.carried_files)
         if check is not None:  # the leak check: raises if the new site holds a private value
             with timings.stage(timings.LEAK_CHECK):
                 check(staging)
@@ -80,6 +87,7 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    carrier.save()  # only now: the record describes the site in place
     return count
 
 
