@@ -179,7 +179,8 @@ class SiteHistory(RuleBasedStateMachine):
         self.builds += 1
         scratch = self.root / f"scratch-{step}"
         shutil.copytree(self.data, scratch / "data")
-        options = ["--settings", str(self.settings_file())]
+        # With the site's address: the feeds and the sitemap are written too.
+        options = ["--settings", str(self.settings_file()), "--site-url", "https://example.vn/cong-khai"]
         if self.correction_reason:
             options += ["--correction", self.correction_reason]
         timings = self.root / "timings.json"

@@ -36,7 +36,8 @@ _FORMAT = 1
 # What the settings hold that is not an input of any page: where this build writes, the view (digested
 # page by page) and the carrier itself.
 _NOT_INPUTS = ("OUTPUT_PATH", "CONGKHAI_SITE", "CONGKHAI_CARRIER")
-_RENDERING_LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "feedgenerator", "pandas", "plotly")
+# The libraries that turn the view into bytes (the view itself is digested page by page).
+_RENDERING_LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "feedgenerator")
 
 
 def build_folder(output: Path) -> Path:
