@@ -49,7 +49,7 @@ def build_fingerprint(settings: dict) -> str:
     """The digest of what every page reads: code, theme, settings, library versions."""
     project = Path(generator.__file__).resolve().parent.parent
     code = [p for folder in ("generator", "plugins") for p in (project / folder).rglob("*.py")]
-    theme = Path(settings["THEME"]).resolve()
+    theme = Path(settings.get("THEME") or project / "theme").resolve()
     theme_files = [p for p in theme.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     versions = {}
     for name in _RENDERING_LIBRARIES:
