@@ -44,15 +44,36 @@ class Digests:
 
     def of(self, *values: object) -> str:
         """The hex digest of `values`, in order."""
-        return _hash(b"".join(self._digest(value) for value in values)).hex()
+        return _hash(self._encode(values)).hex()
+
+    def _encode(self, values: Iterable[object]) -> bytes:
+        """The values one after the other, each self-delimiting: a tag, then a length where the
+        size varies. The common leaves are encoded inline: a city's view has millions of them."""
+        out: list[bytes] = []
+        append = out.append
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                text = value.encode("utf-8", "surrogatepass")
+                append(b"s%d:" % len(text))
+                append(text)
+            elif kind is int:
+                append(b"i%d;" % value)
+            elif value is None:
+                append(b"N")
+            elif kind is bool:
+                append(b"T" if value else b"F")
+            elif kind in _PLAIN or isinstance(value, str):  # Markup and other str subclasses: repr names the type
+                text = repr(value).encode("utf-8", "surrogatepass")
+                append(b"r%d:" % len(text))
+                append(text)
+            else:
+                append(b"H")
+                append(self._digest(value))
+        return b"".join(out)
 
     def _digest(self, value: object) -> bytes:
-        if value is None:
-            return b"N"
-        kind = type(value)
-        if kind in _PLAIN or isinstance(value, str):  # Markup and other str subclasses: repr names the type
-            text = repr(value).encode("utf-8")
-            return b"%s:%d:%s" % (kind.__name__.encode(), len(text), text)
+        """The 16-byte digest of a container, remembered by identity."""
         remembered = self._memo.get(id(value))
         if remembered is not None:
             return remembered[1]
@@ -67,17 +88,20 @@ class Digests:
             fields = self._fields.get(kind)
             if fields is None:
                 fields = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
-            return b"D" + name + b"(" + b"".join(self._digest(getattr(value, f)) for f in fields) + b")"
+            return b"D%d:%s" % (len(name), name) + self._encode(map(value.__getattribute__, fields))
         if isinstance(value, (tuple, list)):
-            return b"T" + name + b"[" + b"".join(self._digest(item) for item in value) + b"]"
+            return b"T%d:%s%d:" % (len(name), name, len(value)) + self._encode(value)
         if isinstance(value, Mapping):
-            return b"M" + name + b"{" + b"".join(self._digest(k) + self._digest(v) for k, v in value.items()) + b"}"
-        if isinstance(value, (set, frozenset)):  # iteration order follows the hash seed: sort the digests
-            return b"S" + name + b"{" + b"".join(sorted(self._digest(item) for item in value)) + b"}"
+            return b"M%d:%s%d:" % (len(name), name, len(value)) + self._encode(
+                item for pair in value.items() for item in pair)
+        if isinstance(value, (set, frozenset)):  # iteration order follows the hash seed: sort the encodings
+            return b"S%d:%s%d:" % (len(name), name, len(value)) + b"".join(sorted(self._encode((item,)) for item in value))
         if self._loose:
             if callable(value) and hasattr(value, "__qualname__"):
-                return b"F" + f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode()
-            return b"R" + name + repr(value).encode("utf-8", "replace")
+                text = f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode()
+                return b"F%d:%s" % (len(text), text)
+            text = repr(value).encode("utf-8", "replace")
+            return b"R%d:%s%d:%s" % (len(name), name, len(text), text)
         raise Undigestible(f"cannot digest a {kind.__qualname__}")
 
 

@@ -112,11 +112,12 @@ class DashboardGenerator(Generator):
     @cached_property
     def everything(self) -> str:
         """The digest of all a page may read: for the pages that show the whole site (home, archive,
-        trends, indexes, downloads), which change with any month; they are few. The announcements
-        (content/) are read by the home page."""
+        trends, indexes, downloads), which change with any month; they are few. The trends are
+        made from the site by code under the build's fingerprint, so the site stands for them.
+        The announcements (content/) are read by the home page."""
         content = Path(self.settings["PATH"])
         announcements = [p for p in content.rglob("*") if p.is_file()] if content.is_dir() else []
-        return self.digests.of(self.site, self.trends, files_digest(content, announcements))
+        return self.digests.of(self.site, files_digest(content, announcements))
 
     def write_month_pages(self) -> None:
         """The home page, then each month's pages, charts and block pages: a month's group of files
