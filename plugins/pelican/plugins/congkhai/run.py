@@ -87,7 +87,10 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    carrier.save()  # only now: the record describes the site in place
+    try:  # only now: the record describes the site in place
+        carrier.save()
+    except OSError as error:  # the site is published; the next build renders more, that is all
+        logging.getLogger(__name__).warning("Không ghi được sổ các tệp đã tạo (%s): lần tạo sau có thể phải tạo lại nhiều tệp hơn.", error)
     return count
 
 
