@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-url", help="absolute address of the site, e.g. https://portal.example.vn/cong-khai (default: relative links)")
     build.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="Pelican settings file (default: pelicanconf.py)")
     _correction_argument(build)
+    build.add_argument("--full", action="store_true",
+                       help="render every file again (by default a file whose inputs did not change since the last build "
+                            "into the same --output is carried over from it)")
     build.add_argument("--timings", type=Path, metavar="FILE",
                        help="write the seconds of each build stage (ingest+validate, aggregate, pages, leak check, store+swap) "
                             "to FILE as JSON, for bench/")
@@ -223,7 +226,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         return refuse(f"Không tạo trang: dữ liệu có lỗi. {_kept(output)}", report.render(problems))
     if problems.warnings:
         print(report.render(problems))
-    from pelican.plugins.congkhai.run import records_folder, write_site  # Pelican only past validation
+    # Pelican only past validation
+    from pelican.plugins.congkhai.carry import build_folder
+    from pelican.plugins.congkhai.run import write_site
 
     from .announcement import ContentRefused
     from .leakcheck import LeakCheck, LeakFound
@@ -233,9 +238,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
     try:
         with timings.stage(timings.LEAK_CHECK):
-            leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view, records_folder(output))
+            leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view, build_folder(output.resolve()))
         count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check,
-                           after_swap=leak_check.save)
+                           after_swap=leak_check.save, full=getattr(args, "full", False))
         if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
             args.site_written = output.resolve()
     except LeakFound as leak:
@@ -247,7 +252,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         timings.write(args.timings, total=seconds, files=count)
     _print_store_changes(loaded, recorded, args.data, record)
     index = output.resolve() / "index.html"
-    print(f"Đã tạo {count} tệp trong {seconds:.1f} giây: {index}")
+    carried = timings.counted().get("carried", 0)
+    kept = f" ({count - carried} tệp tạo mới, {carried} tệp không đổi giữ từ lần trước)" if carried else ""
+    print(f"Đã tạo {count} tệp{kept} trong {seconds:.1f} giây: {index}")
     print(leak_check.summary())
     print(_merges_summary(view))
     if record:

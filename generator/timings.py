@@ -24,6 +24,7 @@ STAGES = (INGEST, AGGREGATE, AUDIT, PAGES, LEAK_CHECK, SWAP)
 
 _seconds: dict[str, float] = {}
 _peak_mb: dict[str, float] = {}
+_counts: dict[str, int] = {}
 
 
 @contextmanager
@@ -42,11 +43,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def count(**figures: int) -> None:
+    """Numbers of things a stage did (files rendered, files carried over), for `write`."""
+    _counts.update(figures)
+
+
+def counted() -> dict[str, int]:
+    return dict(_counts)
+
+
 def recorded() -> dict[str, float]:
     return dict(_seconds)
 
 
 def write(path: Path, **extra: object) -> None:
     """The stages timed so far, the peak memory at the end of each, and `extra` figures, as JSON."""
-    figures = {"seconds": recorded(), "peak_mb_after": dict(_peak_mb), **extra}
+    figures = {"seconds": recorded(), "peak_mb_after": dict(_peak_mb), **counted(), **extra}
     path.write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")

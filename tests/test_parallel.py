@@ -53,7 +53,7 @@ def test_the_worker_lets_go_of_the_terminal_progress_bar(monkeypatch):
             self.detached = True
 
     generator = DashboardGenerator.__new__(DashboardGenerator)
-    generator.written, generator.pages_written = Bar(), []
+    generator.written, generator.pages_written, generator.carrier = Bar(), [], None
     monkeypatch.setattr(DashboardGenerator, "write_unit_pages", lambda self: None)
     monkeypatch.setattr(DashboardGenerator, "write_open_data", lambda self: None)
     monkeypatch.setattr(parallel, "in_worker", lambda: True)

@@ -1,12 +1,17 @@
 """The generator that writes the dashboard's pages and downloads."""
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from pelican.generators import Generator
 
 from generator import addresses, charts, compare, opendata, progress, search
 from generator.charts import PageCharts
+from generator.fingerprint import Digests, files_digest
 from generator.public import MonthView, SiteView, block_month
 from generator.trends import TrendSettings, build_briefs, build_trends
 
@@ -24,12 +29,15 @@ class DashboardGenerator(Generator):
         # Feeds need the site's address (syndication.py): pages link to them only where they exist.
         self.context["FEEDS"] = syndication.absolute_site_url(self.settings) is not None
         self.pages_written: list[str] = []
+        # Carries over the files whose inputs did not change (carry.py); None under a bare `pelican` run.
+        self.carrier = self.settings.get("CONGKHAI_CARRIER")
+        self.digests = Digests()
         self.add_trends()
 
     def generate_output(self, writer):
         self.writer = writer
         self.written = progress.Counter("Số trang đã ghi")
-        with parallel.beside(self.write_on_second_core) as pages_there:
+        with parallel.beside(self.write_on_second_core) as from_second_core:
             self.write_corrections_page()
             self.write_embed_page()
             self.write_month_pages()
@@ -40,7 +48,10 @@ class DashboardGenerator(Generator):
             self.write_search()
             self.write_compare()
             self.write_content_in_english()
+        pages_there, carried_there = from_second_core
         self.pages_written += pages_there
+        if self.carrier is not None:
+            self.carrier.add(carried_there)
         self.write_month_feeds()
         self.write_sitemap()  # last: it lists every page written before it
         self.written.stop()
@@ -56,24 +67,76 @@ class DashboardGenerator(Generator):
                 **variables,
             )
             self.pages_written.append(localised)
+            self.wrote(addresses.save_as(localised))
         self.written.advance()
 
     def write_file(self, path: str, content: bytes) -> None:
         target = Path(self.output_path, path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+        self.wrote(path)
+
+    def wrote(self, path: str) -> None:
+        """A file was written at `path` (relative to the site's root): it belongs to the open group."""
+        if self.carrier is not None:
+            self.carrier.wrote(path)
+
+    @contextmanager
+    def made_from(self, name: str, *inputs) -> Iterator[bool]:
+        """Yields whether the group of files `name`, made from `inputs`, must be written: False where
+        the previous build wrote it from the same inputs (it is carried over, carry.py).
+
+        `inputs` must hold everything the group's templates and code read that is not the same
+        for every page (the build's fingerprint covers code, theme and settings); what a template
+        reads and is not declared here makes an incremental build differ from a full one, which
+        tests/test_incremental.py catches."""
+        if self.carrier is None:
+            yield True
+            return
+        with self.carrier.group(name, self.digests.of(name, *inputs)) as pages:
+            if pages is None:
+                self.pages_written += self.carrier.carried_pages(name)
+                yield False
+                return
+            before = len(self.pages_written)
+            yield True
+            pages.extend(self.pages_written[before:])
+
+    @cached_property
+    def site_wide(self) -> dict:
+        """What every page reads of the site (its organisation, demo flag, policy): the site view
+        without its months, units, years and corrections, which pages declare one by one."""
+        bulky = ("months", "units", "years", "corrections")
+        return {f.name: getattr(self.site, f.name) for f in dataclasses.fields(self.site) if f.name not in bulky}
+
+    @cached_property
+    def everything(self) -> str:
+        """The digest of all a page may read: for the pages that show the whole site (home, archive,
+        trends, indexes, downloads), which change with any month; they are few. The trends are
+        made from the site by code under the build's fingerprint, so the site stands for them.
+        The announcements (content/) are read by the home page."""
+        content = Path(self.settings["PATH"])
+        announcements = [p for p in content.rglob("*") if p.is_file()] if content.is_dir() else []
+        return self.digests.of(self.site, files_digest(content, announcements))
 
     def write_month_pages(self) -> None:
+        """The home page, then each month's pages, charts and block pages: a month's group of files
+        is made from the month alone, so the months that did not change are carried over."""
         site = self.site
-        self.write_page("", "home", month=site.latest)
+        with self.made_from("home", self.everything) as write:
+            if write:
+                self.write_page("", "home", month=site.latest)
         for month in site.months:
-            self.write_page(month.url, "month", month=month)
-            if not month.split:
-                self.write_charts(month.url, lambda lang, month=month: self.charts.of_page("month", lang, month=month))
-            if month.honour is not None:
-                self.write_page(month.honour_url, "honour", month=month)
-            if month.split:
-                self.write_block_pages(month)
+            with self.made_from("month:" + month.month, self.site_wide, month) as write:
+                if not write:
+                    continue
+                self.write_page(month.url, "month", month=month)
+                if not month.split:
+                    self.write_charts(month.url, lambda lang, month=month: self.charts.of_page("month", lang, month=month))
+                if month.honour is not None:
+                    self.write_page(month.honour_url, "honour", month=month)
+                if month.split:
+                    self.write_block_pages(month)
 
     def write_block_pages(self, month: MonthView) -> None:
         """A split month's blocks, each on pages of its own (numbered where it has more units than
@@ -91,27 +154,34 @@ class DashboardGenerator(Generator):
             for page in block.pages:
                 self.write_page(page.url, "honour_block", month=month, block=page)
 
-    def write_on_second_core(self) -> list[str]:
+    def write_on_second_core(self) -> list:
         """The unit pages and the downloads, beside the rest (this may run in another process);
-        returns the addresses of the pages written. On a city the two halves take about as long."""
+        returns the addresses of the pages written and what was carried over and written (carry.py).
+        On a city the two halves take about as long."""
         if parallel.in_worker():
             self.written.detach()
         before = len(self.pages_written)
+        mark = self.carrier.mark() if self.carrier is not None else None
         self.write_unit_pages()
         self.write_open_data()
         written = self.pages_written[before:]
         del self.pages_written[before:]  # the caller adds them, from whichever process wrote them
-        return written
+        return [written, self.carrier.since(mark) if self.carrier is not None else None]
 
     def write_unit_pages(self) -> None:
         """Each unit's page and, where the site's address is known, its feed, in each language."""
         for unit in self.site.units:
-            self.write_page(unit.unit.url, "unit", unit=unit)
             code = unit.unit.code
-            self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
-            if self.context["FEEDS"]:
-                for lang in languages.LANGUAGES:
-                    syndication.write_unit_feed(self, unit, lang)
+            # unit.html and its chart read the unit's trend beside the organisation's (charts.PageCharts.unit).
+            with self.made_from("unit:" + code, self.site_wide, unit, self.trends.units.get(code),
+                                self.trends.organisation) as write:
+                if not write:
+                    continue
+                self.write_page(unit.unit.url, "unit", unit=unit)
+                self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
+                if self.context["FEEDS"]:
+                    for lang in languages.LANGUAGES:
+                        syndication.write_unit_feed(self, unit, lang)
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""
@@ -123,8 +193,10 @@ class DashboardGenerator(Generator):
         self.env.globals["charts"] = self.charts
 
     def write_trends(self) -> None:
-        self.write_page(addresses.trends_page(), "trends")
-        self.write_charts(addresses.trends_page(), lambda lang: self.charts.of_page("trends", lang))
+        with self.made_from("trends", self.everything) as write:
+            if write:
+                self.write_page(addresses.trends_page(), "trends")
+                self.write_charts(addresses.trends_page(), lambda lang: self.charts.of_page("trends", lang))
 
     def write_charts(self, page: str, charts_of) -> None:
         """The charts of the page at `page` to take away: each one's CSV (its exact figures) in each
@@ -138,9 +210,17 @@ class DashboardGenerator(Generator):
 
     def write_briefs(self) -> None:
         for brief in build_briefs(self.site, self.trends):
-            self.write_page(brief.url, "brief", brief=brief)
+            # brief.html reads the trends only for the addresses of the briefs beside it.
+            with self.made_from("brief:" + brief.month.month, self.site_wide, brief) as write:
+                if write:
+                    self.write_page(brief.url, "brief", brief=brief)
 
     def write_open_data(self) -> None:
+        with self.made_from("open data", self.everything) as write:
+            if write:
+                self.write_open_data_files()
+
+    def write_open_data_files(self) -> None:
         tables = opendata.tables(self.site)
         files = opendata.files(self.site, tables)
         sizes = {path: len(content) for path, content in files}
@@ -149,26 +229,35 @@ class DashboardGenerator(Generator):
             self.write_file(path, content)
 
     def write_archive(self) -> None:
-        self.write_page(addresses.archive_page(), "archive")
+        with self.made_from("archive", self.everything) as write:
+            if write:
+                self.write_page(addresses.archive_page(), "archive")
 
     def write_units_index(self) -> None:
-        self.write_page(addresses.units_page(), "units")
+        with self.made_from("units", self.everything) as write:
+            if write:
+                self.write_page(addresses.units_page(), "units")
 
     def write_search(self) -> None:
         """The search page in each language, and its index (one for both: names are names)."""
-        self.write_page(addresses.search_page(), "search", search_folder=search.FOLDER)
-        for path, content in search.files(self.site):
-            self.write_file(path, content)
+        with self.made_from("search", self.everything) as write:
+            if write:
+                self.write_page(addresses.search_page(), "search", search_folder=search.FOLDER)
+                for path, content in search.files(self.site):
+                    self.write_file(path, content)
 
     def write_compare(self) -> None:
         """The compare page in each language, its chart alone (for an iframe), and its figures (the
         units: the search index's)."""
         variables = dict(units_file=search.UNITS_FILE, data_folder=compare.DATA_FOLDER, most_units=compare.MOST_UNITS,
                          months=self.trends.organisation.months)
-        self.write_page(addresses.compare_page(), "compare", **variables)
-        self.write_page(addresses.chart_page(addresses.compare_page(), "bieu-do"), "compare_chart", **variables)
-        for path, content in compare.files(self.trends):
-            self.write_file(path, content)
+        with self.made_from("compare", self.everything) as write:
+            if not write:
+                return
+            self.write_page(addresses.compare_page(), "compare", **variables)
+            self.write_page(addresses.chart_page(addresses.compare_page(), "bieu-do"), "compare_chart", **variables)
+            for path, content in compare.files(self.trends):
+                self.write_file(path, content)
 
     def write_content_in_english(self) -> None:
         """Pelican writes the Vietnamese pages and announcements of content/; their /en/ pages are
@@ -202,9 +291,13 @@ class DashboardGenerator(Generator):
 
     def write_corrections_page(self) -> None:
         """Every correction of a published month, newest first (the page exists before the first one)."""
-        self.write_page(addresses.corrections_page(), "corrections", corrections=self.site.corrections)
+        with self.made_from("corrections", self.everything) as write:
+            if write:
+                self.write_page(addresses.corrections_page(), "corrections", corrections=self.site.corrections)
 
     def write_embed_page(self) -> None:
         """The latest month's key figures, small enough for an iframe on the portal's home page."""
         if self.site.latest is not None:
-            self.write_page(addresses.embed_page(), "nhung", month=self.site.latest)
+            with self.made_from("embed", self.everything) as write:
+                if write:
+                    self.write_page(addresses.embed_page(), "nhung", month=self.site.latest)

@@ -33,14 +33,15 @@ def available() -> bool:
 
 
 @contextmanager
-def beside(write: Callable[[], list[str]]) -> Iterator[list[str]]:
+def beside(write: Callable[[], list]) -> Iterator[list]:
     """Run `write` in a forked process while the block runs.
 
-    `write` returns the addresses of the pages it wrote (for the sitemap);
-    they are in the yielded list once the block has ended. If the block or
-    the worker fails, the other is waited for and the error raised.
+    `write` returns a list that JSON can carry (the addresses of the pages it
+    wrote, for the sitemap, and what it carried over); its items are in the
+    yielded list once the block has ended. If the block or the worker fails,
+    the other is waited for and the error raised.
     """
-    written: list[str] = []
+    written: list = []
     if not available():
         written.extend(write())
         yield written

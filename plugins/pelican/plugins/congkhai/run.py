@@ -22,6 +22,7 @@ from pelican.settings import read_settings
 from generator import timings
 from generator.public import SiteView
 
+from .carry import Carrier, build_fingerprint
 from .syndication import ANNOUNCEMENT_FEEDS, FEED_SETTINGS, absolute_site_url
 
 
@@ -50,13 +51,16 @@ def pelican_settings(settings_file: Path, output: Path, site: SiteView | None, s
 def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str | None = None,
                before_swap: Callable[[], None] | None = None,
                check: Callable[[Path], object] | None = None,
-               after_swap: Callable[[], None] | None = None) -> int:
+               after_swap: Callable[[], None] | None = None, full: bool = False) -> int:
     """Build the site into `output` atomically; returns the number of files written.
+
+    Files whose inputs did not change since the build of the site in `output`
+    are carried over from it (carry.py), unless `full`.
 
     `before_swap` runs once the new site is complete and before it replaces
     the old one (the build records its months in the store there): if it
     fails, the old site stays. `after_swap` runs once the new site is
-    published (the checks keep their records of it in `records_folder`).
+    published (the checks keep their records of it in `carry.build_folder`).
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -65,10 +69,13 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     try:  # from the staging folder's creation on, so that Ctrl-C at any point removes it
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-{os.getpid()}-", dir=output.parent))
         settings = pelican_settings(settings_file, staging, site, site_url)
+        carrier = Carrier(output, staging, build_fingerprint(settings), full=full)
+        settings["CONGKHAI_CARRIER"] = carrier
         logging.getLogger("pelican").setLevel(logging.WARNING)
         with timings.stage(timings.PAGES):
             Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
+        timings.count(rendered=count - carrier.carried_files, carried=carrier.carried_files)
         if check is not None:  # the leak check: raises if the new site holds a private value
             with timings.stage(timings.LEAK_CHECK):
                 check(staging)
@@ -82,15 +89,13 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:  # only now: the record describes the site in place
+        carrier.save()
+    except OSError as error:  # the site is published; the next build renders more, that is all
+        logging.getLogger(__name__).warning("Không ghi được sổ các tệp đã tạo (%s): lần tạo sau có thể phải tạo lại nhiều tệp hơn.", error)
     if after_swap is not None:
         after_swap()
     return count
-
-
-def records_folder(output: Path) -> Path:
-    """A build's private bookkeeping about the site in `output`: beside it, never published."""
-    output = output.resolve()
-    return output.with_name(f".{output.name}.build")
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -116,6 +116,7 @@ def write_feed(generator, path: str, lang: str, kind: str, template_name: str,
         ))
     generator.writer.write_feed(items, context, path=languages.localise(path, lang), feed_type=kind,
                                 feed_title=str(feed_title))
+    generator.wrote(languages.localise(path, lang))
 
 
 def sitemap(site_url: str, urls: list[str]) -> bytes:
