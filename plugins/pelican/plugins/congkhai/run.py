@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -99,19 +102,38 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` where `output` is, in one step; the old site is removed after."""
+    """Put `staging` where `output` is, in one step; the old site is removed after, in the background."""
     staging.chmod(0o755)
     if not output.exists():
         os.rename(staging, output)
     elif exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the old site now
+        _retire(staging, output)  # it holds the old site now
     else:
         # No atomic exchange here (not Linux, or a file system without it):
         # two renames, with a moment between them where output/ is missing.
         retired = output.with_name(f".{output.name}.old-{os.getpid()}")
         os.rename(output, retired)
         os.rename(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
+        _retire(retired, output)
+
+
+def _retire(folder: Path, output: Path) -> None:
+    """Move `folder` out of the way at once and delete it in a process of its own.
+
+    Deleting a site's 20,000 files took 25 s of a city's rebuild on a disk that
+    discards freed blocks (ext4 `discard`), with nothing left to wait for. If
+    the deleting process dies, the next build finds the folder by its name
+    (`.OUTPUT.old-PID-…`, PID this build's) and retires it again."""
+    retired = folder
+    if not folder.name.startswith(f".{output.name}.old-{os.getpid()}-"):
+        retired = output.with_name(f".{output.name}.old-{os.getpid()}-{next(_retired)}")
+        os.rename(folder, retired)
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                      str(retired)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, close_fds=True)
+
+
+_retired = itertools.count()
 
 
 _AT_FDCWD = -100
@@ -133,12 +155,12 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Staging folders of builds that were killed (their process is gone)."""
+    """Staging and retired folders of builds that were killed (their process is gone)."""
     for path in output.parent.glob(f".{output.name}.*-*"):
         kind, _, rest = path.name[len(output.name) + 2:].partition("-")
         pid = rest.split("-")[0]
         if kind in ("new", "old") and pid.isdigit() and not _alive(int(pid)) and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
+            _retire(path, output)
 
 
 def _alive(pid: int) -> bool:
