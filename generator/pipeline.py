@@ -12,6 +12,7 @@ store is written only once the site has been built (see `Loaded.store`).
 """
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -114,7 +115,10 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     registry = read_registry(folder.units, "units.csv", problems)
     withheld = read_withheld(folder.withheld, "withheld.csv", problems)
     store = Store.open(folder.store, problems)
-    intake = read_new_inputs(folder, store, policy.scale, problems)
+    files = scan_inputs(folder.root, folder.exports, folder.history)
+    if sum(f.path.stat().st_size for f in files if not store.knows(f)) > MONTH_BY_MONTH_BYTES:
+        return _load_month_by_month(files, folder, policy, correction, problems, registry, withheld, store)
+    intake = read_new_inputs(folder, store, policy.scale, problems, files)
     if not len(intake.people) and not len(intake.history) and not store.months and not problems.has_errors:
         problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
                        file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
@@ -124,6 +128,90 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     update = store.compare(data.people, data.history, inputs.read, registry=registry, correction=correction, problems=problems)
     months, history = store.complete(update, registry, problems)
     return Loaded(data, withheld, problems, store, inputs, update, AllMonths.gather(months, history, registry))
+
+
+# A first build of years of exports (a city's 60 months are 10.8M rows, ~6 GB as one
+# frame) reads them month by month instead: past this many bytes of new input files,
+# each file's rows wait on disk as it is read, and each month is validated, compared
+# with the store and made into its products on its own. Below it (a district's years,
+# any monthly round) the rows are read at once, as every check was written for.
+MONTH_BY_MONTH_BYTES = 128 * 2**20
+
+
+def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Policy, correction: str | None, problems: Problems,
+                         registry: Registry, withheld: frozenset[str], store: Store) -> Loaded:
+    """`load` holding the person rows of one month at a time (plus the file being read).
+
+    Every check of validation is about one month (a person twice in a month, a
+    month sent twice, a summary beside person rows of its month), so validating
+    month by month finds what validating all rows at once finds."""
+    with tempfile.TemporaryDirectory(prefix="congkhai-intake-") as spill:
+        waiting = _SpilledRows(Path(spill))
+        new = [f for f in files if not store.knows(f)]
+        waiting.read(new, policy.scale, problems)
+        touched = waiting.months()
+        siblings = [f for f in files if f not in new and store.months_of(f) & touched]
+        waiting.read(siblings, policy.scale, problems)
+        read = [f for f in files if f in new or f in siblings]
+        if not waiting.months() and not store.months and not problems.has_errors:
+            problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
+                           file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
+        updates = []
+        months = sorted(waiting.months())
+        for month in progress.track(months, "Kiểm tra từng tháng", total=len(months)):
+            people, history = waiting.of(month)
+            data = validate(people, history, registry, policy, problems, headers=waiting.headers)
+            del people, history
+            updates.append(store.compare(data.people, data.history, (), registry=registry, correction=correction,
+                                         problems=problems))
+            del data
+    base = store.compare(empty_people(), empty_history(), read, registry=registry, correction=correction, problems=problems)
+    file_months: dict[str, set[str]] = {}
+    for update in updates:
+        for name, months in update.file_months.items():
+            file_months.setdefault(name, set()).update(months)
+    update = replace(base, months=tuple(sorted((m for u in updates for m in u.months), key=lambda m: (m.kind != PEOPLE, m.month))),
+                     file_months=file_months)
+    months, history = store.complete(update, registry, problems)
+    inputs = InputFiles(tuple(read), tuple(f for f in files if f not in read))
+    return Loaded(None, withheld, problems, store, inputs, update, AllMonths.gather(months, history, registry))
+
+
+class _SpilledRows:
+    """Rows read from input files, kept on disk file by file, given back one month at a time."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.people: dict[str, list[Path]] = {}  # month -> the spilled files holding rows of it
+        self.history: list[pd.DataFrame] = []  # unit-level summaries: a row per unit and month, small
+        self.headers: dict = {}
+
+    def read(self, files: list[ExportFile], scale: RatingScale, problems: Problems) -> None:
+        processes = batch.workers(files, lambda file: file.path.stat().st_size)
+        frames = batch.read_each(files, partial(_read_input, scale=scale), problems, processes)
+        for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
+            if frame is None or not len(frame):
+                continue
+            self.headers.update(frame.attrs.get(HEADERS, {}))
+            frame.attrs.clear()
+            if file.kind != PEOPLE:
+                self.history.append(frame)
+                continue
+            path = self.folder / f"{sum(len(paths) for paths in self.people.values())}-{len(self.people)}.parquet"
+            frame.to_parquet(path, index=False)
+            for month in frame["month"].dropna().unique().tolist():
+                self.people.setdefault(month, []).append(path)
+
+    def months(self) -> set[str]:
+        history = set(pd.concat(self.history)["month"].dropna().unique()) if self.history else set()
+        return set(self.people) | history
+
+    def of(self, month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        parts = [pd.read_parquet(path, filters=[("month", "==", month)]) for path in self.people.get(month, [])]
+        people = pd.concat(parts, ignore_index=True) if parts else empty_people()
+        history = [frame.loc[frame["month"].eq(month).fillna(False)] for frame in self.history]
+        history = pd.concat(history, ignore_index=True) if history else empty_history()
+        return people, history
 
 
 def site_view(folder: DataFolder, settings: Mapping, correction: str | None = None) -> tuple[SiteView | None, Problems]:
@@ -191,14 +279,15 @@ class Intake:
     headers: dict  # (file, sheet) -> {field: the column's header as written}
 
 
-def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems) -> Intake:
+def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, problems: Problems,
+                    files: list[ExportFile] | None = None) -> Intake:
     """Rows of every input file the store does not hold, and of the files that share a month with them.
 
     A file the store has read before (same checksum) is not read again. A
     month that comes again is read whole, from every file that holds it, so
     that it can be compared with the stored month.
     """
-    files = scan_inputs(folder.root, folder.exports, folder.history)
+    files = scan_inputs(folder.root, folder.exports, folder.history) if files is None else files
     new = [f for f in files if not store.knows(f)]
     people, history = _read_files(new, scale, problems)
     touched = set(people["month"].dropna().unique()) | set(history["month"].dropna().unique())
