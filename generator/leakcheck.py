@@ -109,6 +109,7 @@ import re
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -738,33 +739,27 @@ def check_changed(root: Path, needles: Needles, current: Record, previous: Recor
     findings: list[Finding] = []
     total = scanned = rescanned = 0
     relative_paths = []
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories.sort()
-        for name in sorted(names):
-            path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            relative_paths.append(relative)
-            stat = path.stat()
-            total += stat.st_size
-            before = known.get(relative)
-            data = None
-            if before is not None and before.same_file(stat):
-                sha256 = before.sha256
-            else:
-                data = path.read_bytes()
-                sha256 = hashlib.sha256(data).hexdigest()
-            current.files[relative] = FileState(stat.st_size, sha256, stat.st_dev, stat.st_ino, stat.st_mtime_ns)
-            if before is not None and (before.size, before.sha256) == (stat.st_size, sha256):
-                if added is not None:  # clean under the last needles: only an added one can be found in it
-                    rescanned += 1
-                    data = path.read_bytes() if data is None else data
-                    findings += _findings(relative, scan_bytes(_unzipped(data), added), added)
-                continue
-            scanned += 1
-            findings += _file_findings(relative, data, needles)
-    findings += _findings(FILE_NAMES, scan_bytes("\n".join(relative_paths).encode(), needles), needles)
-    if findings:
-        raise LeakFound(findings)
+    for relative, path in _site_files(root):
+        relative_paths.append(relative)
+        stat = path.stat()
+        total += stat.st_size
+        before = known.get(relative)
+        data = None
+        if before is not None and before.same_file(stat):
+            sha256 = before.sha256
+        else:
+            data = path.read_bytes()
+            sha256 = hashlib.sha256(data).hexdigest()
+        current.files[relative] = FileState(stat.st_size, sha256, stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+        if before is not None and (before.size, before.sha256) == (stat.st_size, sha256):
+            if added is not None:  # clean under the last needles: only an added one can be found in it
+                rescanned += 1
+                data = path.read_bytes() if data is None else data
+                findings += _findings(relative, scan_bytes(_unzipped(data), added), added)
+            continue
+        scanned += 1
+        findings += _file_findings(relative, data, needles)
+    _raise_findings(findings, relative_paths, needles)
     return Report(len(relative_paths), total, time.perf_counter() - started, scanned, rescanned, reason), current
 
 
@@ -775,22 +770,31 @@ def check_output(root: Path, needles: Needles) -> Report:
     """Search every file under `root`, and every file name; raise LeakFound on any finding."""
     started = time.perf_counter()
     findings: list[Finding] = []
-    total = files = 0
+    total = 0
     relative_paths = []
+    for relative, path in _site_files(root):
+        relative_paths.append(relative)
+        data = path.read_bytes()
+        total += len(data)
+        findings += _file_findings(relative, data, needles)
+    _raise_findings(findings, relative_paths, needles)
+    return Report(len(relative_paths), total, time.perf_counter() - started)
+
+
+def _site_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every file under `root` with its path relative to it, in one order whatever the file system's."""
     for directory, subdirectories, names in os.walk(root):
         subdirectories.sort()
         for name in sorted(names):
             path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            relative_paths.append(relative)
-            data = path.read_bytes()
-            files += 1
-            total += len(data)
-            findings += _file_findings(relative, data, needles)
-    findings += _findings(FILE_NAMES, scan_bytes("\n".join(relative_paths).encode(), needles), needles)
+            yield path.relative_to(root).as_posix(), path
+
+
+def _raise_findings(findings: list[Finding], relative_paths: list[str], needles: Needles) -> None:
+    """Raise LeakFound with `findings` and what the file names themselves give away, if anything."""
+    findings = findings + _findings(FILE_NAMES, scan_bytes("\n".join(relative_paths).encode(), needles), needles)
     if findings:
         raise LeakFound(findings)
-    return Report(files, total, time.perf_counter() - started)
 
 
 def _file_findings(relative: str, data: bytes, needles: Needles) -> list[Finding]:
