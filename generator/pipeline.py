@@ -119,9 +119,8 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
     if sum(f.path.stat().st_size for f in files if not store.knows(f)) > MONTH_BY_MONTH_BYTES:
         return _load_month_by_month(files, folder, policy, correction, problems, registry, withheld, store)
     intake = read_new_inputs(folder, store, policy.scale, problems, files)
-    if not len(intake.people) and not len(intake.history) and not store.months and not problems.has_errors:
-        problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
-                       file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
+    if not len(intake.people) and not len(intake.history):
+        _no_data_unless_stored(folder, store, problems)
     data = validate(intake.people, intake.history, registry, policy, problems, headers=intake.headers)
     inputs = intake.files
     del intake  # the raw rows: at city scale a copy of every row that nothing reads again
@@ -136,6 +135,13 @@ def load(folder: DataFolder, policy: Policy, correction: str | None = None) -> L
 # with the store and made into its products on its own. Below it (a district's years,
 # any monthly round) the rows are read at once, as every check was written for.
 MONTH_BY_MONTH_BYTES = 128 * 2**20
+
+
+def _no_data_unless_stored(folder: DataFolder, store: Store, problems: Problems) -> None:
+    """Nothing was read: an error, unless the store holds months to build from (or reading failed already)."""
+    if not store.months and not problems.has_errors:
+        problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
+                       file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
 
 
 def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Policy, correction: str | None, problems: Problems,
@@ -153,11 +159,10 @@ def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Po
         siblings = [f for f in files if f not in new and store.months_of(f) & touched]
         waiting.read(siblings, policy.scale, problems)
         read = [f for f in files if f in new or f in siblings]
-        if not waiting.months() and not store.months and not problems.has_errors:
-            problems.error("no-data", "Không có dữ liệu: thư mục exports/ và history/ trống.",
-                           file=str(folder.exports), suggestion="Chép tệp xuất từ phần mềm đánh giá vào exports/.")
-        updates = []
         months = sorted(waiting.months())
+        if not months:
+            _no_data_unless_stored(folder, store, problems)
+        updates = []
         for month in progress.track(months, "Kiểm tra từng tháng", total=len(months)):
             people, history = waiting.of(month)
             data = validate(people, history, registry, policy, problems, headers=waiting.headers)
@@ -168,8 +173,8 @@ def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Po
     base = store.compare(empty_people(), empty_history(), read, registry=registry, correction=correction, problems=problems)
     file_months: dict[str, set[str]] = {}
     for update in updates:
-        for name, months in update.file_months.items():
-            file_months.setdefault(name, set()).update(months)
+        for name, held in update.file_months.items():
+            file_months.setdefault(name, set()).update(held)
     update = replace(base, months=tuple(sorted((m for u in updates for m in u.months), key=lambda m: (m.kind != PEOPLE, m.month))),
                      file_months=file_months)
     months, history = store.complete(update, registry, problems)
