@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from monthly import newest_month_files  # noqa: E402
 
 from generator.demo import write_demo  # noqa: E402
+from generator.publish import site_files  # noqa: E402
 from generator.timings import STAGES  # noqa: E402
 
 
@@ -167,10 +168,9 @@ def build(data: Path, output: Path, timings: Path) -> tuple[Run, dict]:
 def site_manifest(site: Path) -> dict[str, tuple[str, int]]:
     """Each file of the site: its sha256 and size (what publish's manifest compares)."""
     manifest = {}
-    for path in site.rglob("*"):
-        if path.is_file():
-            content = path.read_bytes()
-            manifest[path.relative_to(site).as_posix()] = (hashlib.sha256(content).hexdigest(), len(content))
+    for path in site_files(site):
+        content = path.read_bytes()
+        manifest[path.relative_to(site).as_posix()] = (hashlib.sha256(content).hexdigest(), len(content))
     return manifest
 
 
