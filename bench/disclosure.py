@@ -20,11 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import aggregate, audit, suppression  # noqa: E402
-from generator.config import Policy, read_settings_file, units_per_page  # noqa: E402
-from generator.pipeline import DataFolder, load  # noqa: E402
-from generator.problems import Problems  # noqa: E402
-from generator.public import build_site_view, honour_rows  # noqa: E402
+from generator.figures import aggregate  # noqa: E402
+from generator.view import audit
+from generator.figures import suppression
+from generator.core.config import Policy, read_settings_file, units_per_page  # noqa: E402
+from generator.round.pipeline import DataFolder, load  # noqa: E402
+from generator.core.problems import Problems  # noqa: E402
+from generator.view.public import build_site_view, honour_rows  # noqa: E402
 
 
 def measure(data: Path, settings: dict) -> dict:

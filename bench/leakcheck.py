@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import leakcheck  # noqa: E402
-from generator.config import read_settings_file  # noqa: E402
-from generator.pipeline import DataFolder, prepare  # noqa: E402
+from generator.round import leakcheck  # noqa: E402
+from generator.core.config import read_settings_file  # noqa: E402
+from generator.round.pipeline import DataFolder, prepare  # noqa: E402
 
 
 def main() -> int:

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.demo import write_demo  # noqa: E402
+from generator.demo.population import write_demo  # noqa: E402
 from generator.ingest.exports import read_person_file  # noqa: E402
-from generator.problems import Problems  # noqa: E402
-from generator.ratings import RatingScale  # noqa: E402
+from generator.core.problems import Problems  # noqa: E402
+from generator.core.ratings import RatingScale  # noqa: E402
 
 
 def run(*args: str) -> float:

@@ -47,9 +47,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from monthly import newest_month_files  # noqa: E402
 
-from generator.demo import write_demo  # noqa: E402
-from generator.publish import site_files  # noqa: E402
-from generator.timings import STAGES  # noqa: E402
+from generator.demo.population import write_demo  # noqa: E402
+from generator.round.publish import site_files  # noqa: E402
+from generator.core.timings import STAGES  # noqa: E402
 
 
 @dataclass(frozen=True)

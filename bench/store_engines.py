@@ -51,8 +51,9 @@ def current_people_files(store: Path) -> list[tuple[str, Path, str]]:
 def run(engine: str, store: Path):
     import pandas as pd
 
-    from generator import aggregate, derived
-    from generator.store import from_parquet
+    from generator.figures import aggregate
+    from generator.store import products as derived
+    from generator.store.record import from_parquet
 
     files = current_people_files(store)
     if engine == "pyarrow":
@@ -73,7 +74,7 @@ def measure(engine: str, store: Path) -> None:
     """In a process of its own: the engine's wall time (its imports excluded), its peak RSS, and its totals."""
     import pandas  # noqa: F401
 
-    import generator.aggregate  # noqa: F401
+    import generator.figures.aggregate  # noqa: F401
     if engine == "duckdb":
         import duckdb  # noqa: F401
     started = time.perf_counter()

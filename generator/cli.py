@@ -7,9 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import memory, report, timings
-from .config import SettingsError, read_settings_file, settings_problems
-from .pipeline import DataFolder, prepare
+from generator.core import memory
+from generator.round import report
+from generator.core import timings
+from generator.core.config import SettingsError, read_settings_file, settings_problems
+from generator.round.pipeline import DataFolder, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "pelicanconf.py"
@@ -171,8 +173,8 @@ def run_build(args) -> int:
 
 def print_brief_pdfs(output: Path, site_url: str | None) -> int:
     """The briefs of the built site as one-page PDFs, when Chromium is here."""
-    from . import briefpdf
-    from .formatting import format_month
+    from generator.round import briefpdf
+    from generator.core.formatting import format_month
 
     chromium = briefpdf.find_chromium()
     if chromium is None:
@@ -230,9 +232,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     from pelican.plugins.congkhai.carry import build_folder
     from pelican.plugins.congkhai.run import write_site
 
-    from .announcement import ContentRefused
-    from .leakcheck import LeakCheck, LeakFound
-    from .store import StoreChanged
+    from generator.view.announcement import ContentRefused
+    from generator.round.leakcheck import LeakCheck, LeakFound
+    from generator.store.record import StoreChanged
 
     recorded: list = []
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
@@ -275,7 +277,7 @@ def _merges_summary(view) -> str:
 
 
 def _print_store_changes(loaded, recorded: list, data: Path, record: bool) -> None:
-    from .formatting import format_date, format_month
+    from generator.core.formatting import format_date, format_month
 
     if getattr(loaded.update, "correction", None) is not None and not loaded.update.of("changed"):
         print("Không có tháng nào khác bản đã lưu; lý do đính chính (--correction) không được dùng.")
@@ -288,7 +290,7 @@ def _print_store_changes(loaded, recorded: list, data: Path, record: bool) -> No
 
 
 def run_demo(args) -> int:
-    from .demo import write_demo
+    from generator.demo.population import write_demo
 
     try:
         summary = write_demo(args.out, months=args.months, units=args.units, staff=args.staff, seed=args.seed)
@@ -305,9 +307,9 @@ def run_demo(args) -> int:
 
 
 def run_new_month(args) -> int:
-    from .announcement import write_stub
+    from generator.view.announcement import write_stub
 
-    from .months import parse_month_cell
+    from generator.core.months import parse_month_cell
 
     month_asked = parse_month_cell(args.month)
     if month_asked is None:
@@ -339,7 +341,7 @@ def run_new_month(args) -> int:
 
 
 def run_serve(args) -> int:
-    from .serve import serve
+    from generator.round.serve import serve
 
     checked_settings(args.settings)
 
@@ -359,9 +361,9 @@ def run_serve(args) -> int:
 
 
 def run_publish(args) -> int:
-    from .publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish, write_delta,
+    from generator.round.publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish, write_delta,
                           write_zip)
-    from .store import today
+    from generator.store.record import today
 
     settings = checked_settings(args.settings)
     if args.site_url is None and PLACEHOLDER_SITE in str(settings.get("SITEURL", "")):
@@ -425,7 +427,7 @@ def _megabytes(path: Path) -> str:
 
 
 def run_convert_font(args) -> int:
-    from .convertfont import CannotConvert, convert_file, default_output
+    from generator.ingest.convertfont import CannotConvert, convert_file, default_output
 
     out = args.out or default_output(args.file)
     try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from generator import pipeline
-from generator.config import Policy
-from generator.pipeline import DataFolder
+from generator.round import pipeline
+from generator.core.config import Policy
+from generator.round.pipeline import DataFolder
 
 from conftest import person_row
 

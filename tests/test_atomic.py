@@ -91,7 +91,7 @@ def test_two_builds_give_identical_files_and_so_does_one_after_the_exports_are_d
 
 
 def test_published_zip_is_the_same_bytes_for_the_same_site(tmp_path):
-    from generator.publish import write_zip
+    from generator.round.publish import write_zip
 
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC") for i in range(12)])

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from conftest import DataDir, person_row, write_xlsx
 
-from generator import pipeline
+from generator.round import pipeline
 from generator.ingest import batch
-from generator.problems import Problems
-from generator.ratings import RatingScale
-from generator.store import scan_inputs
+from generator.core.problems import Problems
+from generator.core.ratings import RatingScale
+from generator.store.record import scan_inputs
 
 
 def read(data: DataDir, processes: int, monkeypatch):

@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import person_row
-from generator import briefpdf, cli
+from generator.round import briefpdf
+from generator import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 XS, T = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"

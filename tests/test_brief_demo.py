@@ -21,8 +21,8 @@ import pytest
 from pypdf import PdfReader
 
 from browsing import CHROMIUM, MISSING, serving
-from generator import briefpdf
-from generator.formatting import format_month, format_number, format_percent, round_half_up
+from generator.round import briefpdf
+from generator.core.formatting import format_month, format_number, format_percent, round_half_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from generator import charts
-from generator.config import QuotaRule
-from generator.formatting import format_month, format_percent, round_half_up
+from generator.pages import charts
+from generator.core.config import QuotaRule
+from generator.core.formatting import format_month, format_percent, round_half_up
 from test_trends import PLAN, built  # noqa: F401 (the fixture)
 
 

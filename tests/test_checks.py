@@ -1,8 +1,8 @@
 """Warnings on the figures (EXPORT-FORMAT.md section 9): quota and coverage."""
 from __future__ import annotations
 
-from generator import pipeline
-from generator.pipeline import DataFolder
+from generator.round import pipeline
+from generator.round.pipeline import DataFolder
 
 from conftest import person_row
 

@@ -11,7 +11,7 @@ import pytest
 from browsing import serving
 from test_charts_browser import site  # noqa: F401 (the fixture: a small demo site, built once per module)
 
-from generator.text import fold
+from generator.core.text import fold
 
 
 @pytest.fixture(scope="module")

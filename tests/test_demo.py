@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from generator.demo import DemoSummary, write_demo
+from generator.demo.population import DemoSummary, write_demo
 
 SMALL = dict(units=12, staff=300, months=4, history_months=3)
 FULL = {"Hoàn thành xuất sắc nhiệm vụ": "XS", "Hoàn thành tốt nhiệm vụ": "T",

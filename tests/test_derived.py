@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import derived, leakcheck
-from generator import store as store_module
-from generator.pipeline import DataFolder, prepare
+from generator.store import products as derived
+from generator.round import leakcheck
+from generator.store import record as store_module
+from generator.round.pipeline import DataFolder, prepare
 from test_store import commit, month_rows
 
 

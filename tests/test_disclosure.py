@@ -1,7 +1,7 @@
 """Merged stays merged (contract section 10): adding and subtracting published figures must
 not prove that a merged unit holds a K, or a nâng mức or hạ mức above zero.
 
-The attacker here is written apart from generator/subtraction.py: it reads only the open-data
+The attacker here is written apart from generator/figures/subtraction.py: it reads only the open-data
 files an outsider downloads (du-lieu/don-vi.csv and du-lieu/tong-hop.csv) and solves its own
 integer programs. It is run on the demo data and on small organisations built to be hard: a
 small unit alone in its block, with the block's K 1 and 0, across months and the year total.
@@ -18,12 +18,15 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from generator import aggregate, audit, opendata, suppression
-from generator.config import Policy, read_settings_file
-from generator.pipeline import DataFolder, load
-from generator.problems import Problems
-from generator.public import build_site_view
-from generator.registry import Registry, Unit
+from generator.figures import aggregate
+from generator.view import audit
+from generator.pages import opendata
+from generator.figures import suppression
+from generator.core.config import Policy, read_settings_file
+from generator.round.pipeline import DataFolder, load
+from generator.core.problems import Problems
+from generator.view.public import build_site_view
+from generator.ingest.registry import Registry, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = Policy()
@@ -195,7 +198,7 @@ def test_the_auditor_catches_a_hand_made_hole():
     small_block = next(b for b in month.blocks if b.block == "Khối Nhỏ")
     plain = aggregate.rollup(units, HARD)
     counts = plain.loc[(plain["group"] == "block") & (plain["key"] == "Khối Nhỏ") & (plain["period_kind"] == "month")]
-    from generator.public import make_figures
+    from generator.view.public import make_figures
     leaky_total = make_figures(counts.iloc[0].to_dict() | {"evaluated": 10}, POLICY)
     leaky = dataclasses.replace(site, months=(dataclasses.replace(month, blocks=tuple(
         dataclasses.replace(b, subtotal=leaky_total) if b is small_block else b for b in month.blocks)),))

@@ -25,7 +25,7 @@ from generator.ingest.files import (
     read_tables,
 )
 from generator.ingest.xlsx_worker import cell_text
-from generator.problems import InputRefused, Problems
+from generator.core.problems import InputRefused, Problems
 
 HEADER = ["STT", "Mã cán bộ", "Họ và tên", "Đơn vị", "Xếp loại"]
 ROWS = [

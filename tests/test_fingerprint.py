@@ -1,4 +1,4 @@
-"""The digest that decides whether a page is rendered again (generator/fingerprint.py)."""
+"""The digest that decides whether a page is rendered again (generator/pages/fingerprint.py)."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from markupsafe import Markup
 
-from generator.fingerprint import Digests, Undigestible
+from generator.pages.fingerprint import Digests, Undigestible
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def test_any_change_a_page_could_show_changes_the_digest():
 
 
 def test_the_digest_does_not_depend_on_the_hash_seed():
-    program = ("from generator.fingerprint import Digests; "
+    program = ("from generator.pages.fingerprint import Digests; "
                "print(Digests().of(frozenset(f'đơn vị {i}' for i in range(50)), {'a': {1, 2, 3}}))")
     printed = {subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed},
                               capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}

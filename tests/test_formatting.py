@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from generator.formatting import (
+from generator.core.formatting import (
     change_unit,
     format_change,
     format_date,

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from generator.ingest.exports import PERSON_COLUMNS, read_person_file
 from generator.ingest.normalise import amounts, clean_cell, clean_text, person_ids, scores, yes_no
-from generator.months import month_from_file_name, month_from_title, parse_month_cell
-from generator.problems import Problems
-from generator.ratings import RATING_CODES, RatingScale
-from generator.registry import read_registry
-from generator.text import fold
-from generator.withheld import read_withheld
+from generator.core.months import month_from_file_name, month_from_title, parse_month_cell
+from generator.core.problems import Problems
+from generator.core.ratings import RATING_CODES, RatingScale
+from generator.ingest.registry import read_registry
+from generator.core.text import fold
+from generator.ingest.withheld import read_withheld
 
 SCALE = RatingScale()
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

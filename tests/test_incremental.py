@@ -22,7 +22,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
-from generator.demo import write_demo
+from generator.demo.population import write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 # The demo's months, oldest first: each is published once the one before it is (file names as demo writes them).

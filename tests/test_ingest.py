@@ -1,8 +1,8 @@
 """Each export quirk of EXPORT-FORMAT.md sections 1-5, one test each, on fixtures built here."""
 from __future__ import annotations
 
-from generator.config import Policy
-from generator.pipeline import DataFolder, load
+from generator.core.config import Policy
+from generator.round.pipeline import DataFolder, load
 
 from conftest import PERSON_HEADER, person_row, to_cp1258, write_csv, write_xlsx
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pelican.plugins.congkhai import languages
 
-from generator.formatting import NBSP
-from generator.keypoints import NAMED_UNITS, key_points
-from generator.trends import build_briefs
+from generator.core.formatting import NBSP
+from generator.view.keypoints import NAMED_UNITS, key_points
+from generator.view.trends import build_briefs
 from test_trends import built  # noqa: F401  (the fixture: five months of five units)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""The leak check (generator/leakcheck.py): every kind of private value is found wherever it
+"""The leak check (generator/round/leakcheck.py): every kind of private value is found wherever it
 is planted, ordinary public text is not taken for one, and a build that would publish one
 fails and leaves the previous site in place."""
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_UNITS, DataDir, person_row
-from generator import leakcheck
-from generator.config import read_settings_file
-from generator.leakcheck import ATTACHED, ID, NAME, NOTE, SOURCE_MAP, WITHHELD, LeakFound
-from generator.pipeline import DataFolder, prepare
+from generator.round import leakcheck
+from generator.core.config import read_settings_file
+from generator.round.leakcheck import ATTACHED, ID, NAME, NOTE, SOURCE_MAP, WITHHELD, LeakFound
+from generator.round.pipeline import DataFolder, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 XS = "Hoàn thành xuất sắc nhiệm vụ"

@@ -1,4 +1,4 @@
-"""The leak check searches only what is new (generator/leakcheck.py, "Checking only what is new"),
+"""The leak check searches only what is new (generator/round/leakcheck.py, "Checking only what is new"),
 and is exactly as safe as searching everything: a file the last published site held byte for
 byte is searched for the needles added since, everything is searched when withheld.csv changes,
 and a file edited by hand is searched for every needle."""
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import PERSON_HEADER, person_row, write_csv
-from generator import leakcheck
-from generator.config import read_settings_file
-from generator.leakcheck import NAME, WITHHELD, LeakCheck, LeakFound
-from generator.pipeline import DataFolder, prepare
+from generator.round import leakcheck
+from generator.core.config import read_settings_file
+from generator.round.leakcheck import NAME, WITHHELD, LeakCheck, LeakFound
+from generator.round.pipeline import DataFolder, prepare
 from site_fixture import HONOUR_NAMES, HT, PRIVATE_NAME, WITHHELD_ID, XS, build, write_data
 
 ROOT = Path(__file__).resolve().parent.parent

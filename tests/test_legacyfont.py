@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator import demo
+from generator.demo import population as demo
 from generator.ingest import legacyfont
 from generator.ingest.files import read_tables
 from generator.ingest.legacyfont import TCVN3, VNI, convert, legacy_encoding
-from generator.problems import InputRefused, Problems
+from generator.core.problems import InputRefused, Problems
 
 # One word per tone mark, and đ / Đ, as a .VnTime (TCVN3) or VNI-Times font leaves it in a cell.
 TONE_WORDS = {

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
-from generator import pipeline
-from generator.config import Policy
+from generator.round import pipeline
+from generator.core.config import Policy
 
 from conftest import DataDir, person_row, write_csv
 

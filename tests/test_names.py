@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from generator.names import vietnamese_name_key, vietnamese_text_key
+from generator.core.names import vietnamese_name_key, vietnamese_text_key
 
 
 def nfd(text: str) -> str:

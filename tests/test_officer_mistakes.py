@@ -19,7 +19,7 @@ import pytest
 from openpyxl.styles import Font
 
 from conftest import PERSON_HEADER, DataDir, person_row, write_csv
-from generator.text import strip_marks
+from generator.core.text import strip_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENFUL = 40

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from generator import pictures
-from generator.config import Policy
-from generator.public import make_figures
-from generator.trends import Series
+from generator.pages import pictures
+from generator.core.config import Policy
+from generator.view.public import make_figures
+from generator.view.trends import Series
 
 POLICY = Policy()
 

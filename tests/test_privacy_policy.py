@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DataDir, person_row
-from generator.text import fold
+from generator.core.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 XS, T, HT, K = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import sys
 
-from generator import progress
+from generator.core import progress
 
 
 class Terminal(io.StringIO):

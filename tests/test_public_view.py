@@ -6,7 +6,9 @@ import inspect
 
 import pytest
 
-from generator import charts, public, trends
+from generator.pages import charts
+from generator.view import public
+from generator.view import trends
 
 PRIVATE_FIELDS = {"person_id", "self_rating", "self_score", "final_score", "note", "full_name", "score"}
 # Modules whose classes reach the templates: the public view, and what is built from it alone.

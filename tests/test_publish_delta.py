@@ -17,7 +17,7 @@ import pytest
 
 from conftest import DataDir, person_row
 from test_privacy_policy import settings_file
-from generator.publish import (DELTA_DELETIONS, DELTA_FOLDER, DELTA_MANIFEST, LAST_MANIFEST, manifest_of,
+from generator.round.publish import (DELTA_DELETIONS, DELTA_FOLDER, DELTA_MANIFEST, LAST_MANIFEST, manifest_of,
                                manifest_text, parse_manifest, read_last_publish, record_publish, write_delta)
 
 ROOT = Path(__file__).resolve().parent.parent

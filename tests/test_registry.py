@@ -1,8 +1,8 @@
 """Units registry and unit-level summaries (EXPORT-FORMAT.md sections 6-7)."""
 from __future__ import annotations
 
-from generator.config import Policy
-from generator.pipeline import DataFolder, load
+from generator.core.config import Policy
+from generator.round.pipeline import DataFolder, load
 
 from conftest import person_row, write_csv
 
@@ -45,7 +45,7 @@ def test_unknown_unit_prints_closest_names_and_the_line_to_add(data_dir):
 def test_unit_replaced_by_successor_is_not_missing(data_dir):
     data_dir.export_csv("06.csv", [person_row(1, "1", "An", "GB", month="06/2025"), person_row(2, "2", "Bình", "PTC", month="06/2025")])
     data_dir.export_csv("07.csv", [person_row(1, "1", "An", "PM", month="07/2025")])
-    from generator import pipeline
+    from generator.round import pipeline
     view, problems = pipeline.site_view(DataFolder(data_dir.root), {})
     missing = problems.of("unit-missing")
     assert [p.value for p in missing] == ["PTC"]
@@ -64,7 +64,7 @@ def test_history_months_feed_the_figures_without_honour_list(data_dir):
     header = ["Tháng", "Đơn vị", "Tổng số", "HTXSNV", "HTTNV", "HTNV", "KHTNV", "Nâng mức", "Hạ mức"]
     write_csv(data_dir.history / "2023.csv", [header, ["01/2023", "Phòng Tài chính - Kế hoạch", "12", "2", "9", "1", "0", "1", "0"]])
     data_dir.export_csv("a.csv", [person_row(1, "1", "An", "PTC")])
-    from generator import pipeline
+    from generator.round import pipeline
     view, problems = pipeline.site_view(DataFolder(data_dir.root), {})
     assert not problems.errors, problems.errors
     january = view.months[0]

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 import site_fixture as fixture
-from generator.text import fold
+from generator.core.text import fold
 
 SUB_PATH_URL = "https://portal.example.vn/cong-khai/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -168,7 +168,7 @@ def test_catalog_translates_every_template_message():
         )
     }
     # The brief's key points are sentences made in Python (babel.cfg lists the file too).
-    messages |= {message for _, message, _, _ in extract_from_file("python", str(fixture.ROOT / "generator/keypoints.py"))}
+    messages |= {message for _, message, _, _ in extract_from_file("python", str(fixture.ROOT / "generator/view/keypoints.py"))}
     untranslated, broken = [], []
     for message in messages:
         key = message[0] if isinstance(message, tuple) else message
@@ -400,7 +400,7 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(site):
 
 
 def test_open_data_page_describes_every_file_and_column(site):
-    from generator import opendata
+    from generator.pages import opendata
 
     html = (site / "du-lieu/index.html").read_text("utf-8")
     parsed = read(site, "du-lieu/index.html")

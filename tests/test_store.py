@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import person_row, write_csv
-from generator import store as store_module
-from generator.pipeline import DataFolder, load, prepare
-from generator.config import Policy
+from generator.store import record as store_module
+from generator.round.pipeline import DataFolder, load, prepare
+from generator.core.config import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
 XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import person_row
-from generator.config import Policy
-from generator.pipeline import DataFolder, site_view
-from generator.public import make_figures
-from generator.trends import SettingsError, TrendSettings, build_briefs, build_trends, combine
+from generator.core.config import Policy
+from generator.round.pipeline import DataFolder, site_view
+from generator.view.public import make_figures
+from generator.view.trends import SettingsError, TrendSettings, build_briefs, build_trends, combine
 
 XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"
 REWARD = "1.170.000"

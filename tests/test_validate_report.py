@@ -85,7 +85,7 @@ def test_values_in_the_html_report_are_text(tmp_path):
 
 
 def test_every_problem_code_has_an_english_explanation():
-    from generator import report
+    from generator.round import report
 
     pattern = re.compile(
         r'(?:\.error|\.warning|\.info|\.add|InputRefused|_report|Unresolved|report_values)\(\s*(?:problems,\s*)?'
@@ -96,7 +96,7 @@ def test_every_problem_code_has_an_english_explanation():
             codes.add(match.group(1) or match.group(2))
     assert {"month-changed", "store-file-changed", "invalid-rating", "person-two-units"} <= codes
     missing = sorted(code for code in codes if report.explanation(code, "en") is None)
-    assert not missing, f"add these codes to generator/locale/en/LC_MESSAGES/report.po: {missing}"
+    assert not missing, f"add these codes to generator/round/locale/en/LC_MESSAGES/report.po: {missing}"
 
 
 def test_the_monthly_round_is_documented():

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from ..problems import Problem, Problems
+from generator.core.problems import Problem, Problems
 
 File = TypeVar("File")
 ReadOne = Callable[[File, Problems], "pd.DataFrame | None"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..text import fold
+from generator.core.text import fold
 
 PERSON_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "person_id": (("Mã cán bộ", "Mã CB", "Mã định danh", "Mã nhân sự", "Số hiệu CBCCVC"),),

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..months import month_from_file_name, month_from_title, parse_month_column
-from ..problems import InputRefused, Problems, Severity, report_values
-from ..ratings import RatingScale
+from generator.core.months import month_from_file_name, month_from_title, parse_month_column
+from generator.core.problems import InputRefused, Problems, Severity, report_values
+from generator.core.ratings import RatingScale
 from .columns import PERSON_ANCHOR, PERSON_FIELDS, AliasTable, ColumnMap
 from .files import RawSheet, read_tables
 from .header import Header, find_header

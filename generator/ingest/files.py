@@ -30,8 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator.problems import InputRefused, Problems
-from generator.text import nfc
+from generator.core.problems import InputRefused, Problems
+from generator.core.text import nfc
 
 from . import legacyfont
 from .xlsx_worker import CELL_SEPARATOR

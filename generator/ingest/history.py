@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..months import month_from_file_name, month_from_title, parse_month_column
-from ..problems import InputRefused, Problems, Severity, report_values
+from generator.core.months import month_from_file_name, month_from_title, parse_month_column
+from generator.core.problems import InputRefused, Problems, Severity, report_values
 from .columns import HISTORY_ANCHOR, HISTORY_FIELDS, AliasTable
 from .exports import list_export_files
 from .files import read_tables

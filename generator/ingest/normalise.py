@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..text import fold
+from generator.core.text import fold
 
 _WHOLE_NUMBER_ID = re.compile(r"^(\d+)\.0+$")
 _YES = {"x", "co", "1", "true", "yes"}

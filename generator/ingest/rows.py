@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..text import fold
+from generator.core.text import fold
 from .files import RawSheet
 
 _PLACE_AND_DATE = re.compile(r"\bngay\s+\d{1,2}\s+(?:thang\s+)?\d{1,2}\s+(?:nam\s+)?\d{4}\b")

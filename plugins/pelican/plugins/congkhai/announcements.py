@@ -26,10 +26,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.urlwrappers import Category
 from pelican.utils import SafeDatetime
 
-from generator import addresses
-from generator.announcement import PLACEHOLDER, ContentRefused, fill
-from generator.formatting import format_date, format_month
-from generator.public import CorrectionNotice, SiteView
+from generator.core import addresses
+from generator.view.announcement import PLACEHOLDER, ContentRefused, fill
+from generator.core.formatting import format_date, format_month
+from generator.view.public import CorrectionNotice, SiteView
 
 CORRECTIONS_CATEGORY = "Đính chính"
 

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 import generator
-from generator.fingerprint import Digests, files_digest
+from generator.pages.fingerprint import Digests, files_digest
 
 RECORD = "render.json"
 _FORMAT = 1

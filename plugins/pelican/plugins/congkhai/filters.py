@@ -7,7 +7,10 @@ from pathlib import Path
 from jinja2 import TemplateNotFound, pass_context, pass_environment
 from markupsafe import Markup, escape
 
-from generator import addresses, formatting, keypoints, pictures
+from generator.core import addresses
+from generator.core import formatting
+from generator.view import keypoints
+from generator.pages import pictures
 
 from . import languages
 
@@ -174,7 +177,7 @@ def install_filters(generator) -> None:
 
     @pass_context
     def key_points(context, brief) -> tuple[Markup, ...]:
-        """The brief's "Điểm chính" sentences (generator/keypoints.py) in the page's language."""
+        """The brief's "Điểm chính" sentences (generator/view/keypoints.py) in the page's language."""
         lang = _lang(context)
         return keypoints.key_points(brief, lang, languages.translations(folder, lang))
 

@@ -9,11 +9,16 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from generator import addresses, charts, compare, opendata, progress, search
-from generator.charts import PageCharts
-from generator.fingerprint import Digests, files_digest
-from generator.public import MonthView, SiteView, block_month
-from generator.trends import TrendSettings, build_briefs, build_trends
+from generator.core import addresses
+from generator.pages import charts
+from generator.view import compare
+from generator.pages import opendata
+from generator.core import progress
+from generator.pages import search
+from generator.pages.charts import PageCharts
+from generator.pages.fingerprint import Digests, files_digest
+from generator.view.public import MonthView, SiteView, block_month
+from generator.view.trends import TrendSettings, build_briefs, build_trends
 
 from . import filters, languages, parallel, syndication
 from .settings import site_view_from_settings

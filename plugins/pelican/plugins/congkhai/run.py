@@ -22,8 +22,8 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from generator import timings
-from generator.public import SiteView
+from generator.core import timings
+from generator.view.public import SiteView
 
 from .carry import Carrier, build_fingerprint
 from .syndication import ANNOUNCEMENT_FEEDS, FEED_SETTINGS, absolute_site_url

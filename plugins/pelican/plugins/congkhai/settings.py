@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from generator import report
-from generator.config import SettingsError
-from generator.formatting import format_month
-from generator.pipeline import DataFolder, prepare
-from generator.public import SiteView
+from generator.round import report
+from generator.core.config import SettingsError
+from generator.core.formatting import format_month
+from generator.round.pipeline import DataFolder, prepare
+from generator.view.public import SiteView
 
 log = logging.getLogger(__name__)
 

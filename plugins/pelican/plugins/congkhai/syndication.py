@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from generator import addresses
-from generator.public import UnitView
+from generator.core import addresses
+from generator.view.public import UnitView
 
 from . import languages
 from .filters import translations_folder

@@ -128,7 +128,7 @@ def settings_problems(settings: Mapping, checks: Mapping[str, Callable[[object],
         if name in settings and not good(settings[name])
     ]
     if checks is None:
-        from .trends import trend_settings_problems  # trends builds on this module
+        from generator.view.trends import trend_settings_problems  # trends builds on this module
 
         lines += trend_settings_problems(settings)
     return lines

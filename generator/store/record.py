@@ -38,12 +38,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import aggregate, derived, parquet
-from .formatting import format_month, format_number
-from .ingest.exports import PERSON_COLUMNS, empty_people, list_export_files
-from .ingest.history import COUNT_FIELDS, empty_history
-from .problems import Problems
-from .registry import Registry
+from generator.figures import aggregate
+from . import products as derived
+from . import parquet
+from generator.core.formatting import format_month, format_number
+from generator.ingest.exports import PERSON_COLUMNS, empty_people, list_export_files
+from generator.ingest.history import COUNT_FIELDS, empty_history
+from generator.core.problems import Problems
+from generator.ingest.registry import Registry
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import aggregate, parquet
+from generator.figures import aggregate
+from . import parquet
 
 FOLDER = "derived"  # inside the store folder
 INDEX = "index.json"
@@ -45,9 +46,9 @@ HONOUR_CANDIDATE_COLUMNS = ["month", "unit_code", "full_name", "position", "rewa
 def _code_digest() -> str:
     """The deriving code's fingerprint: a change of it makes every month's products again."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in ("derived.py", "aggregate.py", "ratings.py", "parquet.py"):
-        digest.update((here / name).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for name in ("store/products.py", "figures/aggregate.py", "core/ratings.py", "store/parquet.py"):
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ingest.files import read_tables
-from .ingest.normalise import person_ids
-from .problems import InputRefused, Problems
-from .text import fold
+from .files import read_tables
+from .normalise import person_ids
+from generator.core.problems import InputRefused, Problems
+from generator.core.text import fold
 
 
 def read_withheld(path: Path, display_name: str, problems: Problems) -> frozenset[str]:

@@ -20,20 +20,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aggregate, audit, derived, progress, timings
-from .checks import check_figures
-from .config import Policy, units_per_page
-from .ingest import batch
-from .ingest.exports import HEADERS, empty_people, headers_of, read_person_file, with_headers
-from .ingest.history import empty_history, read_history_file
-from .problems import Problems
-from .public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
-from .ratings import RatingScale
-from .registry import Registry, read_registry
-from .store import PEOPLE, ExportFile, Store, Update, scan_inputs
-from .suppression import choose_merges
-from .validate import ValidatedData, validate
-from .withheld import read_withheld
+from generator.figures import aggregate
+from generator.view import audit
+from generator.store import products as derived
+from generator.core import progress
+from generator.core import timings
+from generator.figures.checks import check_figures
+from generator.core.config import Policy, units_per_page
+from generator.ingest import batch
+from generator.ingest.exports import HEADERS, empty_people, headers_of, read_person_file, with_headers
+from generator.ingest.history import empty_history, read_history_file
+from generator.core.problems import Problems
+from generator.view.public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
+from generator.core.ratings import RatingScale
+from generator.ingest.registry import Registry, read_registry
+from generator.store.record import PEOPLE, ExportFile, Store, Update, scan_inputs
+from generator.figures.suppression import choose_merges
+from generator.ingest.validate import ValidatedData, validate
+from generator.ingest.withheld import read_withheld
 
 DEMO_MARKER = "DEMO"
 

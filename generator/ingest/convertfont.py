@@ -14,7 +14,8 @@ from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import files, legacyfont
+from . import files
+from . import legacyfont
 
 
 class CannotConvert(Exception):

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import addresses
-from .public import Figures, GroupRow, MonthView, SiteView
-from .suppression import PROTECTS, SMALL
+from generator.core import addresses
+from generator.view.public import Figures, GroupRow, MonthView, SiteView
+from generator.figures.suppression import PROTECTS, SMALL
 
 UNIT_COLUMNS = (
     "thang", "ma_don_vi", "ten_don_vi", "khoi", "cap", "tong_so", "duoc_danh_gia", "xs", "tot",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ingest.files import read_tables
-from .ingest.normalise import clean_cell
-from .problems import InputRefused, Problems
-from .text import fold
+from .files import read_tables
+from .normalise import clean_cell
+from generator.core.problems import InputRefused, Problems
+from generator.core.text import fold
 
 # A code is a path segment of the unit's page: letters, digits, and - _ . inside.
 _ADDRESS_SAFE_CODE = re.compile(r"[^\W_](?:[\w.-]*[^\W_])?")

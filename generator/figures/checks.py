@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .config import Policy
-from .formatting import format_percent, share
-from .registry import Registry, month_bounds
+from generator.core.config import Policy
+from generator.core.formatting import format_percent, share
+from generator.ingest.registry import Registry, month_bounds
 
 
 def check_figures(units: pd.DataFrame, registry: Registry, policy: Policy, problems, months: set[str] | None = None) -> None:

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from . import formatting, opendata
-from .config import QuotaRule
-from .formatting import share
-from .public import PUBLIC, Figures, MonthView
-from .trends import Rewards, Series, TrendsView, UnitTrend
+from generator.core import formatting
+from . import opendata
+from generator.core.config import QuotaRule
+from generator.core.formatting import share
+from generator.view.public import PUBLIC, Figures, MonthView
+from generator.view.trends import Rewards, Series, TrendsView, UnitTrend
 
 # Level code -> colour. Relative luminance (L*) in brackets: adjacent
 # segments of a stack (XS|T|HT|K|CDG, or XS|T|HT+K|CDG) differ by 19 or more.

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .aggregate import ORGANISATION_KEY
-from .config import Policy
-from .registry import Registry
+from generator.core.config import Policy
+from generator.ingest.registry import Registry
 from .subtraction import QUANTITIES, Cell, Exposure, Total, exposures
 
 SMALL = "small"  # fewer evaluated staff than the minimum

@@ -26,11 +26,11 @@ import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from .config import Policy
-from .formatting import format_month
-from .problems import Problems
+from generator.core.config import Policy
+from generator.core.formatting import format_month
+from generator.core.problems import Problems
 from .public import Figures, SiteView
-from .subtraction import QUANTITIES, Cell, Exposure, Inconsistent, Key, Total, exposures
+from generator.figures.subtraction import QUANTITIES, Cell, Exposure, Inconsistent, Key, Total, exposures
 from .trends import unit_trends
 
 _WORDS = {"k": "số Không hoàn thành nhiệm vụ (K)", "raised": "số nâng mức", "lowered": "số hạ mức"}

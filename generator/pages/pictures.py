@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .charts import LEVEL_COLOURS, LEVEL_FIELDS
-from .public import PUBLIC, Figures
-from .trends import Series
+from generator.view.public import PUBLIC, Figures
+from generator.view.trends import Series
 
 # The order of a stack, bottom (or left) first; HT+K stands where HT and K would.
 STACK_ORDER = ("XS", "T", "HT", "K", "HT+K", "CDG")

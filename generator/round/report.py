@@ -1,7 +1,7 @@
 """The validation report an officer reads: in the terminal, and as an HTML page to open or send.
 
 Vietnamese first; `lang="en"` gives English from the gettext catalog
-`generator/locale/en/LC_MESSAGES/report.po`: the report's own words, and for
+`generator/round/locale/en/LC_MESSAGES/report.po`: the report's own words, and for
 each problem code what it means and what to do. A problem's own message
 (with its figures and names) stays in Vietnamese under the English line, so
 that nothing is lost in translation. The HTML page is for officers: it is
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .formatting import format_month, format_number
-from .problems import Problem, Problems, Severity, _shorten
+from generator.core.formatting import format_month, format_number
+from generator.core.problems import Problem, Problems, Severity, _shorten
 
 LOCALE = Path(__file__).parent / "locale"
 TEMPLATES = Path(__file__).parent / "templates"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .formatting import format_date, format_money, format_month, format_number, format_percent
+from generator.core.formatting import format_date, format_money, format_month, format_number, format_percent
 from .public import MonthView
 
 PLACEHOLDER = re.compile(r"\{\{\s*month\.([a-z_]+)\s*\}\}")
@@ -97,7 +97,7 @@ def stub_text(month: MonthView, written: date, demo: bool) -> str:
 
 def write_stub(folder: Path, month: MonthView, *, demo: bool, force: bool = False) -> tuple[Path | None, str]:
     """Write the stub; returns (path, the summary as the build will fill it), or (None, the existing path)."""
-    from .store import today
+    from generator.store.record import today
 
     path = folder / f"{month.month}-ket-qua-xep-loai.md"
     if path.exists() and not force:

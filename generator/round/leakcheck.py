@@ -119,11 +119,11 @@ import markupsafe
 import numpy as np
 import pandas as pd
 
-from .derived import PrivateMaterial
-from .formatting import format_number
-from .public import SiteView
-from .ratings import RatingScale
-from .text import fold
+from generator.store.products import PrivateMaterial
+from generator.core.formatting import format_number
+from generator.view.public import SiteView
+from generator.core.ratings import RatingScale
+from generator.core.text import fold
 
 NOTE_MAX_PEOPLE = 3
 NOTE_MIN_CHARS = 12
@@ -334,7 +334,7 @@ def public_texts(site: SiteView) -> set[str]:
     return {t for t in texts if t}
 
 
-THEME = Path(__file__).resolve().parent.parent / "theme"
+THEME = Path(__file__).resolve().parent.parent.parent / "theme"
 _TEMPLATE_STRING = re.compile(r"""_\(\s*(['"])(.*?)(?<!\\)\1""", re.S)
 _CATALOG_STRING = re.compile(r'^msg(?:id|str) "(.+)"$', re.M)
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
@@ -556,7 +556,7 @@ KEY_FILE = "leakcheck.key"
 _RECORD_VERSION = 1
 _DIGEST_BYTES = 16
 # The code whose change changes what a needle finds: its record is then no proof of anything.
-_CHECKER_SOURCES = (Path(__file__), Path(__file__).with_name("text.py"))
+_CHECKER_SOURCES = (Path(__file__), Path(__file__).parent.parent / "core" / "text.py")
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-from . import addresses
-from .aggregate import SELF_COMPARED
-from .config import Policy, QuotaRule, SettingsError
-from .formatting import round_half_up, share
+from generator.core import addresses
+from generator.figures.aggregate import SELF_COMPARED
+from generator.core.config import Policy, QuotaRule, SettingsError
+from generator.core.formatting import round_half_up, share
 from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
 
 ORGANISATION_KEY = "toan-bo"

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from .formatting import (NBSP, Language, change_unit, format_change, format_money, format_month, format_number,
+from generator.core.formatting import (NBSP, Language, change_unit, format_change, format_money, format_month, format_number,
                          format_percent)
 from .trends import Brief, Change
 

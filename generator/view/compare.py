@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from . import addresses
+from generator.core import addresses
 from .public import Figures
 from .trends import Series, TrendsView
 

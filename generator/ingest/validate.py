@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .config import Policy
-from .formatting import format_month
-from .ingest.columns import PERSON_FIELDS
-from .ingest.exports import PERSON_COLUMNS
-from .problems import Problems
+from generator.core.config import Policy
+from generator.core.formatting import format_month
+from .columns import PERSON_FIELDS
+from .exports import PERSON_COLUMNS
+from generator.core.problems import Problems
 from .registry import Registry, resolve_units
 
 IDENTITY_FIELDS = [c for c in PERSON_COLUMNS if c != "unit_code"]

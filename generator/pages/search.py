@@ -37,10 +37,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from . import addresses
-from .names import vietnamese_name_key
-from .public import HonourUnit, MonthView, SiteView
-from .text import fold
+from generator.core import addresses
+from generator.core.names import vietnamese_name_key
+from generator.view.public import HonourUnit, MonthView, SiteView
+from generator.core.text import fold
 
 FOLDER = "tim-kiem/"
 UNITS_FILE = FOLDER + "don-vi.json"

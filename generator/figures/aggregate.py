@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .ratings import rank
-from .registry import Registry
+from generator.core.ratings import rank
+from generator.ingest.registry import Registry
 
 COUNTS = (
     "headcount", "evaluated", "not_evaluated", "xs", "t", "ht", "k", "raised", "lowered",

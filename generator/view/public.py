@@ -18,13 +18,13 @@ from itertools import groupby
 
 import pandas as pd
 
-from . import addresses
-from .aggregate import ORGANISATION_KEY
-from .config import Policy, QuotaRule
-from .formatting import round_half_up, share
-from .names import vietnamese_name_key
-from .registry import Registry, Unit
-from .suppression import PROTECTS, SMALL, Merges
+from generator.core import addresses
+from generator.figures.aggregate import ORGANISATION_KEY
+from generator.core.config import Policy, QuotaRule
+from generator.core.formatting import round_half_up, share
+from generator.core.names import vietnamese_name_key
+from generator.ingest.registry import Registry, Unit
+from generator.figures.suppression import PROTECTS, SMALL, Merges
 
 PUBLIC = dict(frozen=True, slots=True)
 
