@@ -10,7 +10,9 @@ from conftest import person_row
 from generator.core.config import Policy
 from generator.round.pipeline import DataFolder, site_view
 from generator.view.public import make_figures
-from generator.view.trends import SettingsError, TrendSettings, build_briefs, build_trends, combine
+from generator.core.config import SettingsError
+from generator.view.trends import reward_lines, build_briefs, build_trends, combine
+from generator.core.config import TrendSettings
 
 XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"
 REWARD = "1.170.000"
@@ -155,7 +157,7 @@ def test_base_salary_table_picks_the_entry_in_force():
     assert rule.base_salary("2023-06") == 1_490_000
     assert rule.base_salary("2024-06") == 1_800_000
     assert rule.base_salary("2026-01") == 2_340_000
-    assert [line.per_person for line in rule.lines("2023-08")] == [900_000]
+    assert [line.per_person for line in reward_lines(rule, "2023-08")] == [900_000]
 
 
 @pytest.mark.parametrize("name, value, words", [

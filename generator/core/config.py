@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .formatting import round_half_up
 from .ratings import RatingScale
 
 
@@ -128,8 +129,6 @@ def settings_problems(settings: Mapping, checks: Mapping[str, Callable[[object],
         if name in settings and not good(settings[name])
     ]
     if checks is None:
-        from generator.view.trends import trend_settings_problems  # trends builds on this module
-
         lines += trend_settings_problems(settings)
     return lines
 
@@ -146,3 +145,117 @@ def read_settings_file(path: Path) -> dict:
     except Exception as error:  # noqa: BLE001 (any error of a settings file is the officer's to fix)
         raise SettingsError(f"{path.resolve()}: tệp cài đặt lỗi khi chạy ({type(error).__name__}: {error}).") from None
     return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+# --- the trend settings: rewards by the rule, movers -----------------------------
+
+
+# Rated levels a reward can follow, and the Figures field that counts each.
+REWARD_LEVELS = {"XS": "xs", "T": "t", "HT": "ht", "K": "k"}
+
+
+@dataclass(frozen=True, slots=True)
+class RewardRule:
+    """Reward per person = multiple of the base salary in force that month.
+
+    `base_salaries`: (first month "YYYY-MM", amount in đồng), oldest first;
+    `multiples`: (level code, multiple); `budget`: the monthly budget in đồng.
+    """
+
+    base_salaries: tuple[tuple[str, int], ...] = ()
+    multiples: tuple[tuple[str, Decimal], ...] = ()
+    budget: int | None = None
+
+    def base_salary(self, month: str) -> int | None:
+        """The base salary in force in `month`, None before the first entry."""
+        current = None
+        for first, amount in self.base_salaries:
+            if first <= month:
+                current = amount
+        return current
+
+    def amount(self, figures, month: str) -> int | None:
+        """What the month's rewards come to by the rule (`figures`: the month's public Figures);
+        None without a base salary or multiples."""
+        base = self.base_salary(month)
+        if base is None or not self.multiples:
+            return None
+        counts = [(getattr(figures, REWARD_LEVELS[level]), multiple) for level, multiple in self.multiples]
+        if any(count is None for count, _ in counts):
+            return None  # a level the rule pays is merged (not published): no amount is made from it
+        total = sum((Decimal(count) * multiple * base for count, multiple in counts), Decimal(0))
+        return int(round_half_up(total, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSettings:
+    policy: Policy = field(default_factory=Policy)
+    rewards: RewardRule = field(default_factory=RewardRule)
+    movers: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: Mapping) -> TrendSettings:
+        return cls(
+            policy=Policy.from_settings(settings),
+            rewards=RewardRule(
+                base_salaries=_base_salaries(settings.get("CONGKHAI_BASE_SALARY", {})),
+                multiples=_multiples(settings.get("CONGKHAI_REWARD_MULTIPLES", {})),
+                budget=_whole_amount("CONGKHAI_REWARD_BUDGET", settings.get("CONGKHAI_REWARD_BUDGET")),
+            ),
+            movers=_whole_amount("CONGKHAI_MOVERS", settings.get("CONGKHAI_MOVERS", 5)) or 0,
+        )
+
+
+def trend_settings_problems(settings: Mapping) -> list[str]:
+    """One line per trend setting that cannot be used (config.settings_problems lists them all)."""
+    checks = {
+        "CONGKHAI_BASE_SALARY": _base_salaries,
+        "CONGKHAI_REWARD_MULTIPLES": _multiples,
+        "CONGKHAI_REWARD_BUDGET": lambda value: _whole_amount("CONGKHAI_REWARD_BUDGET", value),
+        "CONGKHAI_MOVERS": lambda value: _whole_amount("CONGKHAI_MOVERS", value),
+    }
+    lines = []
+    for name, check in checks.items():
+        if name in settings:
+            try:
+                check(settings[name])
+            except SettingsError as error:
+                lines.append(str(error))
+    return lines
+
+
+def _base_salaries(table) -> tuple[tuple[str, int], ...]:
+    if not isinstance(table, Mapping):
+        raise SettingsError(f'CONGKHAI_BASE_SALARY = {table!r}: phải là bảng {{"YYYY-MM": số đồng}}, ví dụ {{"2024-07": 2340000}}.')
+    rows = []
+    for month, amount in table.items():
+        if not (isinstance(month, str) and len(month) == 7 and month[4] == "-" and month[:4].isdigit()
+                and month[5:].isdigit() and 1 <= int(month[5:]) <= 12):
+            raise SettingsError(f"CONGKHAI_BASE_SALARY: “{month}” không phải tháng dạng YYYY-MM (ví dụ 2024-07).")
+        rows.append((month, _whole_amount(f"CONGKHAI_BASE_SALARY[{month}]", amount)))
+    return tuple(sorted(rows))
+
+
+def _multiples(table) -> tuple[tuple[str, Decimal], ...]:
+    if not isinstance(table, Mapping):
+        raise SettingsError(f'CONGKHAI_REWARD_MULTIPLES = {table!r}: phải là bảng {{"XS": "0.5"}}.')
+    rows = []
+    for level, multiple in table.items():
+        if level not in REWARD_LEVELS:
+            raise SettingsError(f"CONGKHAI_REWARD_MULTIPLES: mức “{level}” không có; dùng một trong {', '.join(REWARD_LEVELS)}.")
+        try:
+            value = Decimal(str(multiple))
+        except InvalidOperation:
+            value = Decimal(-1)
+        if not value.is_finite() or value < 0:
+            raise SettingsError(f"CONGKHAI_REWARD_MULTIPLES[{level}]: “{multiple}” không phải hệ số (ví dụ \"0.5\").")
+        rows.append((level, value))
+    return tuple(rows)
+
+
+def _whole_amount(name: str, value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingsError(f"{name}: “{value}” phải là số nguyên không âm (ví dụ 2340000), không có dấu chấm.")
+    return value

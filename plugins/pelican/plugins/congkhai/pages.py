@@ -18,7 +18,8 @@ from generator.pages import search
 from generator.pages.charts import PageCharts
 from generator.pages.fingerprint import Digests, files_digest
 from generator.view.public import MonthView, SiteView, block_month
-from generator.view.trends import TrendSettings, build_briefs, build_trends
+from generator.view.trends import build_briefs, build_trends
+from generator.core.config import TrendSettings
 
 from . import filters, languages, parallel, syndication
 from .settings import site_view_from_settings
