@@ -26,7 +26,7 @@ from generator.figures import suppression
 from generator.core.config import Policy, read_settings_file, units_per_page  # noqa: E402
 from generator.round.pipeline import DataFolder, load  # noqa: E402
 from generator.core.problems import Problems  # noqa: E402
-from generator.view.public import build_site_view, honour_rows  # noqa: E402
+from generator.view.build import build_site_view, honour_rows
 
 
 def measure(data: Path, settings: dict) -> dict:

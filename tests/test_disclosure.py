@@ -25,7 +25,7 @@ from generator.figures import suppression
 from generator.core.config import Policy, read_settings_file
 from generator.round.pipeline import DataFolder, load
 from generator.core.problems import Problems
-from generator.view.public import build_site_view
+from generator.view.build import build_site_view
 from generator.ingest.registry import Registry, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +198,7 @@ def test_the_auditor_catches_a_hand_made_hole():
     small_block = next(b for b in month.blocks if b.block == "Khối Nhỏ")
     plain = aggregate.rollup(units, HARD)
     counts = plain.loc[(plain["group"] == "block") & (plain["key"] == "Khối Nhỏ") & (plain["period_kind"] == "month")]
-    from generator.view.public import make_figures
+    from generator.view.build import make_figures
     leaky_total = make_figures(counts.iloc[0].to_dict() | {"evaluated": 10}, POLICY)
     leaky = dataclasses.replace(site, months=(dataclasses.replace(month, blocks=tuple(
         dataclasses.replace(b, subtotal=leaky_total) if b is small_block else b for b in month.blocks)),))

@@ -7,7 +7,7 @@ import pytest
 
 from generator.pages import pictures
 from generator.core.config import Policy
-from generator.view.public import make_figures
+from generator.view.build import make_figures
 from generator.view.trends import Series
 
 POLICY = Policy()

@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from generator.pages import charts
-from generator.view import public
+from generator.view import build, public
 from generator.view import trends
 
 PRIVATE_FIELDS = {"person_id", "self_rating", "self_score", "final_score", "note", "full_name", "score"}
@@ -41,7 +41,7 @@ def test_honour_rows_keep_only_published_columns_and_blank_withheld():
         "self_rating": ["T", "XS", "T"], "self_score": [1.0, 2.0, 3.0], "final_score": [95.0, 96.0, 80.0],
         "note": ["a", "b", "c"], "reward": [1, 2, None],
     })
-    rows = public.honour_rows(people, frozenset({"2"}))
-    assert list(rows.columns) == public.HONOUR_COLUMNS
+    rows = build.honour_rows(people, frozenset({"2"}))
+    assert list(rows.columns) == build.HONOUR_COLUMNS
     assert rows["full_name"].tolist()[0] == "An" and pd.isna(rows["full_name"].iloc[1])
     assert rows["position"].tolist() == ["CV", ""]

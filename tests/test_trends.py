@@ -9,7 +9,7 @@ import pytest
 from conftest import person_row
 from generator.core.config import Policy
 from generator.round.pipeline import DataFolder, site_view
-from generator.view.public import make_figures
+from generator.view.build import make_figures
 from generator.core.config import SettingsError
 from generator.view.trends import reward_lines, build_briefs, build_trends, combine
 from generator.core.config import TrendSettings

@@ -31,7 +31,8 @@ from generator.ingest import batch
 from generator.ingest.exports import HEADERS, empty_people, headers_of, read_person_file, with_headers
 from generator.ingest.history import empty_history, read_history_file
 from generator.core.problems import Problems
-from generator.view.public import CorrectionNotice, SiteView, build_site_view, honour_rows, with_corrections
+from generator.view.public import CorrectionNotice, SiteView
+from generator.view.build import build_site_view, honour_rows, with_corrections
 from generator.core.ratings import RatingScale
 from generator.ingest.registry import Registry, read_registry
 from generator.store.record import PEOPLE, ExportFile, Store, Update, scan_inputs

@@ -38,7 +38,7 @@ from . import parquet
 FOLDER = "derived"  # inside the store folder
 INDEX = "index.json"
 
-# The honour list's columns (public.HONOUR_COLUMNS), the rating it is chosen by,
+# The honour list's columns (view.build.HONOUR_COLUMNS), the rating it is chosen by,
 # and the id withheld.csv names: the withheld filter runs at build time.
 HONOUR_CANDIDATE_COLUMNS = ["month", "unit_code", "full_name", "position", "reward", "person_id", "final_rating"]
 

@@ -27,7 +27,8 @@ from generator.core import addresses
 from generator.figures.aggregate import SELF_COMPARED
 from generator.core.formatting import round_half_up, share
 from generator.core.config import Policy, QuotaRule, RewardRule, TrendSettings
-from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView, make_figures
+from .build import make_figures
+from .public import PUBLIC, Figures, LevelLine, MonthView, SiteView, UnitInfo, UnitView, YearView
 
 ORGANISATION_KEY = "toan-bo"
 # The brief lists each unit's honour count only while the list fits the printed page in

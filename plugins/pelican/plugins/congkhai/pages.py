@@ -17,7 +17,8 @@ from generator.core import progress
 from generator.pages import search
 from generator.pages.charts import PageCharts
 from generator.pages.fingerprint import Digests, files_digest
-from generator.view.public import MonthView, SiteView, block_month
+from generator.view.public import MonthView, SiteView
+from generator.view.build import block_month
 from generator.view.trends import build_briefs, build_trends
 from generator.core.config import TrendSettings
 
