@@ -53,7 +53,7 @@ def run(engine: str, store: Path):
 
     from generator.figures import aggregate
     from generator.store import products as derived
-    from generator.store.record import from_parquet
+    from generator.store.rows import from_parquet
 
     files = current_people_files(store)
     if engine == "pyarrow":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DataDir, person_row
-from generator.store.record import from_parquet
+from generator.store.rows import from_parquet
 
 ROOT = Path(__file__).resolve().parent.parent
 XS, T = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"

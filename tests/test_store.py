@@ -127,17 +127,17 @@ def test_a_commit_killed_before_the_manifest_leaves_the_store_as_it_was(data_dir
     manifest = (data_dir.root / "store/manifest.json").read_bytes()
     data_dir.export_csv("2024-11.csv", month_rows("11/2024"))
     view, loaded = prepare(DataFolder(data_dir.root), {})
-    real_write = store_module._write_atomically
+    real_write = store_module.atomic_write
 
     def dies_at_the_manifest(path, content):
         if path.name == "manifest.json":
             raise KeyboardInterrupt("killed")
         real_write(path, content)
 
-    monkeypatch.setattr(store_module, "_write_atomically", dies_at_the_manifest)
+    monkeypatch.setattr(store_module, "atomic_write", dies_at_the_manifest)
     with pytest.raises(KeyboardInterrupt):
         loaded.store.commit(loaded.update)
-    monkeypatch.setattr(store_module, "_write_atomically", real_write)
+    monkeypatch.setattr(store_module, "atomic_write", real_write)
     assert (data_dir.root / "store/manifest.json").read_bytes() == manifest
     again, loaded = prepare(DataFolder(data_dir.root), {})
     assert not loaded.problems.errors

@@ -35,7 +35,8 @@ from generator.view.public import CorrectionNotice, SiteView
 from generator.view.build import build_site_view, honour_rows, with_corrections
 from generator.core.ratings import RatingScale
 from generator.ingest.registry import Registry, read_registry
-from generator.store.record import PEOPLE, ExportFile, Store, Update, scan_inputs
+from generator.store.record import ExportFile, Store, Update, scan_inputs
+from generator.store.rows import PEOPLE
 from generator.figures.suppression import choose_merges
 from generator.ingest.validate import ValidatedData, validate
 from generator.ingest.withheld import read_withheld

@@ -24,9 +24,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
-import tempfile
-import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,76 +31,24 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from generator.figures import aggregate
 from . import products as derived
-from . import parquet
-from generator.core.formatting import format_month, format_number
-from generator.ingest.exports import PERSON_COLUMNS, empty_people, list_export_files
-from generator.ingest.history import COUNT_FIELDS, empty_history
+from generator.core.formatting import format_month
+from generator.ingest.exports import list_export_files
+from generator.ingest.history import empty_history
 from generator.core.problems import Problems
+from generator.core.files import atomic_write
 from generator.ingest.registry import Registry
+from .changes import describe_difference
+from .pending import pending_folder
+from .rows import PEOPLE, UNITS, canonical, canonical_months, from_parquet, to_parquet
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-PEOPLE, UNITS = "people", "units"  # what a month holds: person rows, or unit-level summaries
-
-PEOPLE_SCHEMA = pa.schema(
-    [(c, pa.string()) for c in ("month", "unit_code", "unit_name", "person_id", "full_name", "position")]
-    + [("is_leader", pa.bool_()), ("self_rating", pa.string()), ("final_rating", pa.string()),
-       ("self_score", pa.float64()), ("final_score", pa.float64()), ("reward", pa.int64()), ("note", pa.string())]
-)
-UNITS_SCHEMA = pa.schema(
-    [("month", pa.string()), ("unit_code", pa.string()), ("unit_name", pa.string())]
-    + [(c, pa.int64()) for c in COUNT_FIELDS]
-)
-SCHEMAS = {PEOPLE: PEOPLE_SCHEMA, UNITS: UNITS_SCHEMA}
-assert tuple(PEOPLE_SCHEMA.names) == PERSON_COLUMNS, "the store keeps every mapped field of a person row"
-_SORT_KEYS = {PEOPLE: ["unit_code", "person_id"], UNITS: ["unit_code"]}
 
 
-# --- rows in their one canonical form -------------------------------------------
 
-
-def canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """The columns the store keeps, typed, in the store's row order.
-
-    Row order, file names and row numbers do not matter: two exports that say
-    the same thing give equal frames (and equal files).
-    """
-    return _typed(frame, kind).sort_values(_SORT_KEYS[kind], kind="stable").reset_index(drop=True)
-
-
-def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    schema = SCHEMAS[kind]
-    return frame.loc[:, schema.names].astype({f.name: parquet.PANDAS_TYPES[f.type] for f in schema})
-
-
-def canonical_months(frame: pd.DataFrame, kind: str) -> Iterator[tuple[str, pd.DataFrame]]:
-    """(month, its canonical rows) for every month of `frame`, oldest first.
-
-    One sort of the whole frame, then a slice per month: equal to `canonical`
-    of each month's rows, without a copy per month on the way (at city scale
-    a month-by-month groupby held two extra copies of every row at once).
-    """
-    if not len(frame):
-        return
-    ordered = _typed(frame, kind).sort_values(["month", *_SORT_KEYS[kind]], kind="stable").reset_index(drop=True)
-    months = ordered["month"]
-    starts = [0, *np.flatnonzero(months.ne(months.shift()).to_numpy()[1:]) + 1]
-    for start, end in zip(starts, [*starts[1:], len(ordered)]):
-        yield str(months.iat[start]), ordered.iloc[start:end].reset_index(drop=True)
-
-
-def to_parquet(frame: pd.DataFrame, kind: str) -> bytes:
-    return parquet.to_bytes(frame, SCHEMAS[kind])
-
-
-def from_parquet(content: bytes) -> pd.DataFrame:
-    return parquet.from_bytes(content)
 
 
 def sha256(content: bytes) -> str:
@@ -205,9 +150,7 @@ class Store:
     def pending(self) -> Path:
         """This run's own folder for the products of months not yet committed; removed with the store object."""
         if self._pending is None:
-            _remove_folders_of_killed_runs()
-            self._pending = Path(tempfile.mkdtemp(prefix=f"{_PENDING_PREFIX}{os.getpid()}-"))
-            weakref.finalize(self, _remove_own_folder, self._pending, os.getpid())
+            self._pending = pending_folder(self)
         return self._pending
 
     # -- opening, with every checksum checked
@@ -398,7 +341,7 @@ class Store:
                 if change.status == SAME:
                     continue
                 name = f"{change.month}.v{change.version}.parquet"
-                _write_atomically(self.root / name, change.content)
+                atomic_write(self.root / name, change.content)
                 version = Version(change.month, change.version, name, sha256(change.content), change.kind, change.row_count,
                                   update.correction if change.status == CHANGED else None)
                 versions[change.month] = (*versions.get(change.month, ()), version)
@@ -408,7 +351,7 @@ class Store:
             sources = self._sources_after(update)
             text = _manifest_text(versions, sources)
             if text != self.manifest_text:
-                _write_atomically(manifest, text.encode("utf-8"))
+                atomic_write(manifest, text.encode("utf-8"))
             self.versions, self.sources, self.manifest_text = versions, sources, text
             derived.sweep(self.root, {vs[-1].sha256 for vs in versions.values() if vs[-1].kind == PEOPLE})
         return written
@@ -424,32 +367,6 @@ class Store:
         for file in update.files:
             sources[file.sha256] = Source(file.name, tuple(sorted(update.file_months.get(file.name, ()))))
         return sources
-
-
-_PENDING_PREFIX = "congkhai-months-"
-
-
-def _remove_folders_of_killed_runs() -> None:
-    """A run killed before it ended left its folder: removed once its process is gone."""
-    for path in Path(tempfile.gettempdir()).glob(f"{_PENDING_PREFIX}*-*"):
-        owner = path.name[len(_PENDING_PREFIX):].split("-", 1)[0]
-        if owner.isdigit() and not _running(int(owner)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-def _remove_own_folder(path: Path, owner: int) -> None:
-    if os.getpid() == owner:  # not from a forked child that exits
-        shutil.rmtree(path, ignore_errors=True)
 
 
 class StoreChanged(Exception):
@@ -515,95 +432,6 @@ def _check_units_known(month: str, codes: pd.Series, registry: Registry, problem
 
 # --- the difference between two versions of a month, in words ---------------------
 
-_COUNT_LABELS = {
-    "headcount": "tổng số", "xs": "XS", "t": "T", "ht": "HT", "k": "K", "not_evaluated": "chưa đánh giá",
-    "raised": "nâng mức", "lowered": "hạ mức", "reward_count": "số người khen thưởng", "reward_amount": "tiền khen thưởng",
-}
-_FIELD_LABELS = {
-    "unit_code": "mã đơn vị", "unit_name": "tên đơn vị", "full_name": "họ tên", "position": "chức vụ",
-    "is_leader": "lãnh đạo quản lý", "self_rating": "tự xếp loại", "final_rating": "xếp loại", "self_score": "điểm tự chấm",
-    "final_score": "điểm", "reward": "khen thưởng", "note": "ghi chú",
-}
-_KIND_WORDS = {PEOPLE: "dữ liệu từng người", UNITS: "bảng tổng hợp theo đơn vị"}
-
-
-def describe_difference(before: pd.DataFrame, before_kind: str, after: pd.DataFrame, after_kind: str,
-                        registry: Registry, limit: int = 15) -> list[str]:
-    """What changed between two versions of a month: the organisation, each unit, then the rows."""
-    lines = []
-    if before_kind != after_kind:
-        lines.append(f"Nguồn: {_KIND_WORDS[before_kind]} → {_KIND_WORDS[after_kind]}")
-    old, new = _unit_counts(before, before_kind), _unit_counts(after, after_kind)
-    total = _changed_counts(old.sum(min_count=1), new.sum(min_count=1))
-    if total:
-        lines.append("Toàn bộ: " + total)
-    unit_lines = []
-    for code in sorted(set(old.index) | set(new.index)):
-        name = f"{code} {registry.units[code].name}" if code in registry.units else code
-        if code not in old.index:
-            unit_lines.append(f"{name}: đơn vị mới trong tháng ({format_number(int(new.at[code, 'headcount']))} người)")
-        elif code not in new.index:
-            unit_lines.append(f"{name}: không còn trong dữ liệu mới (trước có {format_number(int(old.at[code, 'headcount']))} người)")
-        else:
-            changed = _changed_counts(old.loc[code], new.loc[code])
-            if changed:
-                unit_lines.append(f"{name}: {changed}")
-    lines += unit_lines[:limit]
-    if len(unit_lines) > limit:
-        lines.append(f"… và {len(unit_lines) - limit} đơn vị khác")
-    if before_kind == after_kind == PEOPLE:
-        lines += _row_changes(before, after)
-    if not total and not unit_lines:
-        lines.append("Số liệu công bố theo đơn vị không đổi; chỉ khác nội dung từng dòng.")
-    return lines
-
-
-def _unit_counts(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
-    empty = canonical(empty_people(), PEOPLE) if kind == UNITS else canonical(empty_history(), UNITS)
-    people, history = (rows, empty) if kind == PEOPLE else (empty, rows)
-    counts = aggregate.unit_months(people, history)
-    return counts.set_index("unit_code")[list(_COUNT_LABELS)]
-
-
-def _changed_counts(old: pd.Series, new: pd.Series) -> str:
-    parts = []
-    for column, label in _COUNT_LABELS.items():
-        a, b = old[column], new[column]
-        if pd.isna(a) or pd.isna(b) or a == b:
-            continue
-        parts.append(f"{label} {format_number(int(a))} → {format_number(int(b))}")
-    return ", ".join(parts)
-
-
-def _row_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
-    old, new = before.set_index("person_id"), after.set_index("person_id")
-    added, removed = new.index.difference(old.index), old.index.difference(new.index)
-    both = new.index.intersection(old.index)
-    columns = [c for c in _FIELD_LABELS if c in new.columns]
-    a, b = old.loc[both, columns], new.loc[both, columns]
-    differs = (a.ne(b) & ~(a.isna() & b.isna())).fillna(True)  # NA against a value is a change
-    changed_rows = int(differs.any(axis=1).sum())
-    if not (len(added) or len(removed) or changed_rows):
-        return []
-    changed_columns = [_FIELD_LABELS[c] for c in columns if differs[c].any()]
-    text = (f"Từng người: {format_number(len(added))} dòng thêm, {format_number(len(removed))} dòng bớt, "
-            f"{format_number(changed_rows)} dòng sửa")
-    lines = [text + (f" (cột: {', '.join(changed_columns)})" if changed_columns else "")]
-    for person_id in differs.index[differs.any(axis=1)][:_EXAMPLE_ROWS]:
-        values = ", ".join(f"{_FIELD_LABELS[c]} {_value(a.at[person_id, c])} → {_value(b.at[person_id, c])}"
-                           for c in columns if differs.at[person_id, c])
-        lines.append(f"{b.at[person_id, 'full_name'] if 'full_name' in columns else ''} (mã {person_id}): {values}")
-    return lines
-
-
-_EXAMPLE_ROWS = 5
-
-
-def _value(value) -> str:
-    if pd.isna(value):
-        return "(trống)"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
 
 # --- files -------------------------------------------------------------------------------
 
@@ -619,13 +447,6 @@ def _manifest_text(versions: dict[str, tuple[Version, ...]], sources: dict[str, 
     return json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 @contextmanager
