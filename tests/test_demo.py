@@ -42,10 +42,10 @@ def _read_export(path: Path) -> pd.DataFrame:
         month_year = frame.pop("Tháng").str.split("/", expand=True)
         frame["month"] = month_year[1] + "-" + month_year[0]
         return frame.drop(columns="STT")
-    return _read_xlsx(path)
+    return read_xlsx(path)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def read_xlsx(path: Path) -> pd.DataFrame:
     """The data rows between the row of column numbers and the signature block."""
     sheet = load_workbook(path, read_only=True).worksheets[0]
     # Read-only mode gives short rows where trailing cells are empty: pad them.
@@ -203,7 +203,7 @@ def test_xlsx_month_sources_agree(demo: tuple[Path, DemoSummary]) -> None:
     named = {"2026-10 Ket qua xep loai.xlsx": "2026-10",
              "Thang 07-2026 - Tong hop xep loai.xlsx": "2026-07"}
     for name, month in named.items():
-        assert set(_read_xlsx(out / "exports" / name)["month"]) == {month}
+        assert set(read_xlsx(out / "exports" / name)["month"]) == {month}
 
 
 def test_xlsx_has_the_layout_of_an_administrative_report(demo: tuple[Path, DemoSummary]) -> None:

@@ -16,14 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ingest import files
-from generator.ingest.files import (
-    MAX_FILE_BYTES,
-    MAX_XLSX_UNCOMPRESSED_BYTES,
-    RawSheet,
-    legacy_font_encoding,
-    read_tables,
-)
+from generator.ingest import files, sheets
+from generator.ingest.files import MAX_FILE_BYTES, read_tables
+from generator.ingest.legacyfont import legacy_font_encoding
+from generator.ingest.xlsx import MAX_XLSX_UNCOMPRESSED_BYTES
+from generator.ingest.sheets import RawSheet
 from generator.ingest.xlsx_worker import cell_text
 from generator.core.problems import InputRefused, Problems
 
@@ -533,14 +530,14 @@ def test_stray_cell_far_away_is_refused_and_the_process_survives(tmp_path: Path)
 
 
 def test_table_too_large_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(files, "MAX_TABLE_CELLS", 10)
+    monkeypatch.setattr(sheets, "MAX_TABLE_CELLS", 10)
     refused = refusal(write(tmp_path, "t.csv", delimited([HEADER, *ROWS], ",").encode()))
     assert refused.code == "table-too-large"
     assert "3 dòng × 5 cột" in refused.message
 
 
 def test_sheet_too_large_is_refused_naming_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(files, "MAX_TABLE_CELLS", 10)
+    monkeypatch.setattr(sheets, "MAX_TABLE_CELLS", 10)
     refused = refusal(save(title_block_workbook(), tmp_path))
     assert refused.code == "table-too-large"
     assert "“Data”" in refused.message

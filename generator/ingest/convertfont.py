@@ -14,8 +14,10 @@ from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files
+from openpyxl.utils import get_column_letter
+
 from . import legacyfont
+from .delimited import choose_separator, excel_separator_line
 
 
 class CannotConvert(Exception):
@@ -93,8 +95,8 @@ def _convert_delimited(path: Path, out: Path) -> list[Change]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")  # the legacy bytes, as the look-alikes Excel shows
-    body, separator = files._excel_separator_line(text)
-    separator = separator or files._choose_separator(body)
+    body, separator = excel_separator_line(text)
+    separator = separator or choose_separator(body)
     records = list(csv.reader(io.StringIO(body, newline=""), delimiter=separator))
     changes = []
     for number, record in enumerate(records, start=1):
@@ -103,7 +105,7 @@ def _convert_delimited(path: Path, out: Path) -> list[Change]:
             if encoding is None:
                 continue
             record[column] = legacyfont.convert(value, encoding)
-            changes.append(Change(None, f"{files.column_letter(column)}{number}", value, record[column], encoding))
+            changes.append(Change(None, f"{get_column_letter(column + 1)}{number}", value, record[column], encoding))
     if changes:
         written = io.StringIO(newline="")
         csv.writer(written, delimiter=separator, lineterminator="\r\n").writerows(records)

@@ -20,6 +20,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl.utils import get_column_letter
+
+from generator.core.problems import InputRefused
+
+from .sheets import RawSheet
 
 TCVN3, VNI = "TCVN3", "VNI"
 
@@ -197,3 +208,57 @@ DESCRIBED = {
     TCVN3: "bảng mã TCVN3 (ABC), phông chữ như .VnTime",
     VNI: "bảng mã VNI Windows, phông chữ như VNI-Times",
 }
+
+
+_LEGACY_EXAMPLES = 3
+
+
+def refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
+    found: list[tuple[RawSheet, int, int, str, str]] = []  # sheet, row, column, value, encoding
+    count = 0
+    for sheet in sheets:
+        for column in sheet.cells.columns:
+            values = sheet.cells[column]
+            suspects = values[_only_latin1_with_marks(values)]
+            legacy = {v: e for v in pd.unique(suspects.to_numpy()) if (e := legacy_encoding(v))}
+            if not legacy:
+                continue
+            hits = values[values.isin(list(legacy))]
+            count += len(hits)
+            for row, value in hits.items():
+                if len(found) < _LEGACY_EXAMPLES:
+                    found.append((sheet, int(row), int(column), value, legacy[value]))
+    if not count:
+        return
+    encodings = sorted({encoding for *_, encoding in found})
+    described = " và ".join(DESCRIBED[e] for e in encodings)
+    examples = "; ".join(
+        f"{_cell_name(sheet, row, column)}: “{value}” (đúng ra là “{convert(value, encoding)}”)"
+        for sheet, row, column, value, encoding in found
+    )
+    raise InputRefused(
+        "legacy-font-encoding",
+        f"{count} ô chữ được gõ bằng {described}, không phải Unicode; ví dụ {examples}. "
+        f"Hãy chạy: python -m generator convert-font \"{path}\" — lệnh ghi một bản Unicode của tệp "
+        "(chỉ đổi các ô gõ bằng bảng mã cũ), rồi thay tệp cũ bằng bản đó.",
+        details=f"{count} × {'/'.join(encodings)}; "
+        + "; ".join(f"{_cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
+                    f"“{convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
+        + f"; python -m generator convert-font \"{path}\"",
+    )
+
+
+def _only_latin1_with_marks(values: pd.Series) -> np.ndarray:
+    """Cells that could be legacy text, found without a Python call per cell: some character
+    from ¡ to ÿ, and nothing beyond Windows-1252 (real Vietnamese nearly always has ă, ơ, ư, đ, ạ ...)."""
+    text = pa.array(values)
+    marked = pc.match_substring_regex(text, CANDIDATE_PATTERN)
+    beyond = pc.match_substring_regex(text, BEYOND_LATIN1_PATTERN)
+    return pc.and_(marked, pc.invert(beyond)).to_numpy(zero_copy_only=False)
+
+
+def _cell_name(sheet: RawSheet, row: int, column: int) -> str:
+    where = f"trang tính “{sheet.sheet}”, " if sheet.sheet else ""
+    return f"{where}ô {get_column_letter(column + 1)}{row}"
+
+
