@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.round import leakcheck  # noqa: E402
+from generator.round import leak_needles, leak_scan  # noqa: E402
 from generator.core.config import read_settings_file  # noqa: E402
 from generator.round.pipeline import DataFolder, prepare  # noqa: E402
 
@@ -40,19 +40,19 @@ def main() -> int:
     print(f"read and validate the data (as a build does): {time.perf_counter() - started:.1f} s")
 
     wall, cpu = time.perf_counter(), time.process_time()
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view)
     needle_wall, needle_cpu = time.perf_counter() - wall, time.process_time() - cpu
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        report = leakcheck.check_output(args.output, needles)
+        report = leak_scan.check_output(args.output, needles)
         outcome = "no private value"
         files, size = report.files, report.bytes
-    except leakcheck.LeakFound as leak:
+    except leak_scan.LeakFound as leak:
         outcome = f"{len(leak.findings)} findings"
         files = size = 0
     search_wall, search_cpu = time.perf_counter() - wall, time.process_time() - cpu
 
-    names = {leakcheck.ID: "ids", leakcheck.NAME: "names", leakcheck.WITHHELD: "withheld names", leakcheck.NOTE: "notes"}
+    names = {leak_needles.ID: "ids", leak_needles.NAME: "names", leak_needles.WITHHELD: "withheld names", leak_needles.NOTE: "notes"}
     print(f"{'step':<18}{'wall s':>9}{'cpu s':>9}")
     print(f"{'make needles':<18}{needle_wall:>9.2f}{needle_cpu:>9.2f}")
     print(f"{'search the site':<18}{search_wall:>9.2f}{search_cpu:>9.2f}")

@@ -7,10 +7,16 @@ import sys
 from pathlib import Path
 
 from generator.core import memory
-from generator.round import report
 from generator.core.config import SettingsError
+from generator.round import report
+from generator.round.build import (
+    build_site,
+    checked_settings,
+    load,
+    print_bad_settings,
+    print_brief_pdfs,
+)
 from generator.round.pipeline import DataFolder
-from generator.round.build import build_site, checked_settings, load, print_bad_settings, print_brief_pdfs
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "pelicanconf.py"
@@ -160,9 +166,8 @@ def run_demo(args) -> int:
 
 
 def run_new_month(args) -> int:
-    from generator.view.announcement import write_stub
-
     from generator.core.months import parse_month_cell
+    from generator.view.announcement import write_stub
 
     month_asked = parse_month_cell(args.month)
     if month_asked is None:
@@ -214,8 +219,15 @@ def run_serve(args) -> int:
 
 
 def run_publish(args) -> int:
-    from generator.round.publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish, write_delta,
-                          write_zip)
+    from generator.round.publish import (
+        DELTA_DELETIONS,
+        manifest_of,
+        manifest_text,
+        read_last_publish,
+        record_publish,
+        write_delta,
+        write_zip,
+    )
     from generator.store.record import today
 
     settings = checked_settings(args.settings)

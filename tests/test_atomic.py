@@ -110,7 +110,7 @@ def test_published_zip_is_the_same_bytes_for_the_same_site(tmp_path):
 
 
 def test_swap_exchanges_the_folders_in_one_step(tmp_path):
-    from pelican.plugins.congkhai.run import _swap, exchange
+    from generator.round.site_folder import exchange, swap
 
     old, new = tmp_path / "output", tmp_path / ".output.new-1"
     old.mkdir()
@@ -119,13 +119,13 @@ def test_swap_exchanges_the_folders_in_one_step(tmp_path):
     (new / "index.html").write_text("new")
     assert exchange(new, old), "Linux renameat2(RENAME_EXCHANGE) is available here"
     assert (old / "index.html").read_text() == "new" and (new / "index.html").read_text() == "old"
-    _swap(new, old)
+    swap(new, old)
     assert (old / "index.html").read_text() == "old" and not new.exists()
 
 
 @pytest.mark.parametrize("failure", ["pelican", "before_swap"])
 def test_a_failing_build_leaves_the_output_and_no_staging(tmp_path, monkeypatch, failure):
-    from pelican.plugins.congkhai import run
+    from generator.round import render as run
 
     output = tmp_path / "output"
     output.mkdir()

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from generator.store import products as derived
-from generator.round import leakcheck
+from generator.round import leak_needles
 from generator.store import record as store_module
 from generator.round.pipeline import DataFolder, prepare
 from test_store import commit, month_rows
@@ -36,7 +36,7 @@ def rebuilt(data_dir):
 
 
 def needles_of(view, loaded):
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view, fixed=set())
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view, fixed=set())
     return needles.values, {needles.values[k]: v.scores for k, v in needles.attached.items()}
 
 
@@ -102,10 +102,10 @@ def test_a_person_withheld_after_the_month_was_stored_is_blanked_from_the_store(
     shutil.rmtree(data_dir.exports)
     data_dir.withheld(["P0000"])
     view, loaded = rebuilt(data_dir)
-    names = leakcheck.published_names(view)
+    names = leak_needles.published_names(view)
     assert "Người Số 0" not in names and "Người Số 1" in names
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view, fixed=set())
-    assert needles.roles[needles.owners == needles.values.index("Người Số 0")].tolist()[0] == leakcheck.WITHHELD
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view, fixed=set())
+    assert needles.roles[needles.owners == needles.values.index("Người Số 0")].tolist()[0] == leak_needles.WITHHELD
 
 
 def test_a_refused_build_leaves_no_cache_in_the_store(data_dir):

@@ -10,7 +10,7 @@ from pelican.plugins.congkhai import languages
 
 from generator.core.formatting import NBSP
 from generator.view.keypoints import NAMED_UNITS, key_points
-from generator.view.trends import build_briefs
+from generator.view.brief import build_briefs
 from test_trends import built  # noqa: F401  (the fixture: five months of five units)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_UNITS, DataDir, person_row
-from generator.round import leakcheck
+from generator.round import leak_needles, leak_scan
 from generator.core.config import read_settings_file
-from generator.round.leakcheck import ATTACHED, ID, NAME, NOTE, SOURCE_MAP, WITHHELD, LeakFound
+from generator.round.leak_scan import LeakFound
+from generator.round.leak_needles import ATTACHED, ID, NAME, NOTE, SOURCE_MAP, WITHHELD
 from generator.round.pipeline import DataFolder, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def data(tmp_path_factory) -> DataDir:
 def needles(data):
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
     assert view is not None, [p.render() for p in loaded.problems.errors]
-    return leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
+    return leak_needles.private_values(loaded.all_months.private, loaded.withheld, view)
 
 
 def plant(root: Path, files: dict[str, bytes | str]) -> Path:
@@ -80,7 +81,7 @@ def plant(root: Path, files: dict[str, bytes | str]) -> Path:
 
 def findings(root: Path, needles) -> set[tuple[str, int]]:
     with pytest.raises(LeakFound) as caught:
-        leakcheck.check_output(root, needles)
+        leak_scan.check_output(root, needles)
     return {(f.path, f.kind) for f in caught.value.findings}
 
 
@@ -109,7 +110,7 @@ def test_every_kind_of_private_value_is_found_in_every_kind_of_file(tmp_path, ne
         ("feeds/thang.atom.xml", WITHHELD),
         ("theme/js/app.js", SOURCE_MAP),
         ("theme/js/app.js.map", SOURCE_MAP),
-        (leakcheck.FILE_NAMES, ID),
+        (leak_needles.FILE_NAMES, ID),
         ("tim-kiem/chi-muc.json.gz", NAME),
     }
 
@@ -117,7 +118,7 @@ def test_every_kind_of_private_value_is_found_in_every_kind_of_file(tmp_path, ne
 def test_the_message_names_file_and_kind_but_never_the_value(tmp_path, needles):
     site = plant(tmp_path / "site", {"a/index.html": f"<p>{PRIVATE_NAME} {PRIVATE_ID} {PRIVATE_NOTE}</p>"})
     with pytest.raises(LeakFound) as caught:
-        leakcheck.check_output(site, needles)
+        leak_scan.check_output(site, needles)
     message = caught.value.render()
     assert "a/index.html" in message and "mã cán bộ" in message and "ghi chú" in message
     for value in (PRIVATE_NAME, PRIVATE_ID, PRIVATE_NOTE, "Kín", "10002"):
@@ -147,25 +148,25 @@ def test_the_message_names_file_and_kind_but_never_the_value(tmp_path, needles):
         "number-in-unit-name", "next-line", "word-boundary"])
 def test_public_text_is_not_taken_for_a_private_value(tmp_path, needles, text):
     site = plant(tmp_path / "site", {"trang/index.html": text})
-    leakcheck.check_output(site, needles)
+    leak_scan.check_output(site, needles)
 
 
 def test_what_counts_as_private(needles):
-    assert leakcheck.distinctive_id("CB001") and leakcheck.distinctive_id("000123")
-    assert leakcheck.distinctive_id("012345678901") and leakcheck.distinctive_id("01.003.00012")
+    assert leak_needles.distinctive_id("CB001") and leak_needles.distinctive_id("000123")
+    assert leak_needles.distinctive_id("012345678901") and leak_needles.distinctive_id("01.003.00012")
     for figure_like in ("12", "2024", "123456", "2024-10", "1.234", "ab"):
-        assert not leakcheck.distinctive_id(figure_like)
-    assert not leakcheck.distinctive_name("An") and leakcheck.distinctive_name("Lê An")
+        assert not leak_needles.distinctive_id(figure_like)
+    assert not leak_needles.distinctive_name("An") and leak_needles.distinctive_name("Lê An")
     assert needles.skipped[ID] == 1  # "12"
     assert needles.skipped[NOTE] == 1  # the common note
-    masked = leakcheck.mask(PRIVATE_NAME)
+    masked = leak_needles.mask(PRIVATE_NAME)
     assert PRIVATE_NAME not in masked and "12 ký tự" in masked
 
 
 def test_honour_list_off_makes_every_name_private(data, tmp_path):
     settings = {**read_settings_file(ROOT / "pelicanconf.py"), "CONGKHAI_HONOUR_LIST": False}
     view, loaded = prepare(DataFolder(data.root), settings)
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view)
     site = plant(tmp_path / "site", {"a.html": f"<li>{PUBLISHED}</li>"})
     assert findings(site, needles) == {("a.html", NAME)}
 
@@ -218,7 +219,7 @@ def test_a_build_that_would_leak_fails_and_the_previous_site_stays(tmp_path):
     assert "Traceback" not in said
     assert "bai-viet/2024-10/index.html" in said
     for kind in (ID, NAME, WITHHELD, NOTE, ATTACHED, SOURCE_MAP):
-        assert leakcheck.KINDS[kind] in said, kind
+        assert leak_needles.KINDS[kind] in said, kind
     for value in (PRIVATE_NAME, PRIVATE_ID, PRIVATE_NOTE, WITHHELD_NAME):
         assert value not in said
     assert [p.name for p in output.iterdir()] == ["index.html"]
@@ -233,9 +234,9 @@ def test_a_published_name_inside_a_unit_name_is_not_a_person(tmp_path):
     data.export_csv("2024-10.csv", [person_row(1, "CBX-30001", "Nguyễn Du", "PTC", final=XS, score="92"),
                                     person_row(2, "CBX-30002", "Lê Văn Học", "ND", final=T)])
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view)
     quiet = plant(tmp_path / "quiet", {"a.html": "<tr><th>Trường THCS Nguyễn Du</th><td>92<br><small>12,5%</small></td></tr>"})
-    leakcheck.check_output(quiet, needles)
+    leak_scan.check_output(quiet, needles)
     loud = plant(tmp_path / "loud", {"a.html": "<tr><th>Nguyễn Du</th><td>92</td></tr>"})
     assert findings(loud, needles) == {("a.html", ATTACHED)}
 
@@ -244,8 +245,8 @@ def test_the_sites_own_example_text_is_not_a_person(tmp_path):
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(1, "CBX-40001", "Đặng Thị An", "PTC", final=T)])
     view, loaded = prepare(DataFolder(data.root), read_settings_file(ROOT / "pelicanconf.py"))
-    needles = leakcheck.private_values(loaded.all_months.private, loaded.withheld, view)
-    hint = [t for t in leakcheck.fixed_texts() if "“Đặng Thị An”" in t]
+    needles = leak_needles.private_values(loaded.all_months.private, loaded.withheld, view)
+    hint = [t for t in leak_needles.fixed_texts() if "“Đặng Thị An”" in t]
     assert hint, "the search page's example changed: pick another name for this test"
-    leakcheck.check_output(plant(tmp_path / "help", {"tim-kiem/index.html": f"<small>{hint[0]}</small>"}), needles)
+    leak_scan.check_output(plant(tmp_path / "help", {"tim-kiem/index.html": f"<small>{hint[0]}</small>"}), needles)
     assert findings(plant(tmp_path / "leak", {"a.html": "<li>Đặng Thị An</li>"}), needles) == {("a.html", NAME)}

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PERSON_HEADER, person_row, write_csv
-from generator.round import leakcheck
+from generator.round import leak_record, leak_scan
 from generator.core.config import read_settings_file
-from generator.round.leakcheck import NAME, WITHHELD, LeakCheck, LeakFound
+from generator.round.leakcheck import LeakCheck
+from generator.round.leak_scan import LeakFound
+from generator.round.leak_needles import NAME
 from generator.round.pipeline import DataFolder, prepare
 from site_fixture import HONOUR_NAMES, HT, PRIVATE_NAME, WITHHELD_ID, XS, build, write_data
 
@@ -31,7 +33,7 @@ def published(tmp_path_factory) -> Path:
     """A site built and published with the real command, and its record beside it."""
     root = tmp_path_factory.mktemp("published")
     build(write_data(root / "data"), root / "output")
-    assert (root / ".output.build" / leakcheck.RECORD_FILE).exists()
+    assert (root / ".output.build" / leak_record.RECORD_FILE).exists()
     return root
 
 
@@ -44,7 +46,7 @@ def copy_of(published: Path, into: Path, link: bool = False) -> Path:
     return into
 
 
-def check(root: Path) -> leakcheck.Report:
+def check(root: Path) -> leak_scan.Report:
     """The check a build of `root/data` runs on `root/output` as its new site."""
     view, loaded = prepare(DataFolder(root / "data"), read_settings_file(ROOT / "pelicanconf.py"))
     assert view is not None, [p.render() for p in loaded.problems.errors]
@@ -60,7 +62,7 @@ def plant_unseen(root: Path, relative: str, text: str) -> None:
     path = root / "output" / relative
     content = path.read_bytes().replace(b"</main>", f"<p>{text}</p></main>".encode(), 1)
     path.write_bytes(content)
-    record_path = root / ".output.build" / leakcheck.RECORD_FILE
+    record_path = root / ".output.build" / leak_record.RECORD_FILE
     record = json.loads(record_path.read_text("utf-8"))
     stat = path.stat()
     record["files"][relative] = [stat.st_size, hashlib.sha256(content).hexdigest(), stat.st_dev, stat.st_ino, stat.st_mtime_ns]

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.demo import population as demo
+from generator.demo import vocabulary as demo
 from generator.ingest import legacyfont
 from generator.ingest.files import read_tables
 from generator.ingest.legacyfont import TCVN3, VNI, convert, legacy_encoding

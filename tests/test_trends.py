@@ -11,7 +11,8 @@ from generator.core.config import Policy
 from generator.round.pipeline import DataFolder, site_view
 from generator.view.build import make_figures
 from generator.core.config import SettingsError
-from generator.view.trends import reward_lines, build_briefs, build_trends, combine
+from generator.view.trends import reward_lines, build_trends, combine
+from generator.view.brief import build_briefs
 from generator.core.config import TrendSettings
 
 XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"

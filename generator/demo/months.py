@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 REORGANISATION_DATE = "2025-07-01"  # two-tier local government (Hà Nội)
 
 

@@ -9,9 +9,25 @@ import numpy as np
 import pandas as pd
 
 from .months import REORGANISATION_DATE, Calendar, index_of_date
-from .vocabulary import (BLOCKS, EDUCATION_OFFICE, GOVERNMENT, GOVERNMENT_UNITS, HANOI_PLACES, LEADER_TITLES,
-                         LEVEL_OF_BLOCK, LONG_BIEN_WARDS, MASS, MASS_UNITS, MERGES, PARTY, PARTY_UNITS, SCHOOL,
-                         SCHOOL_THEMED_NAMES, SCHOOL_TYPES, WARD)
+from .vocabulary import (
+    BLOCKS,
+    EDUCATION_OFFICE,
+    GOVERNMENT,
+    GOVERNMENT_UNITS,
+    HANOI_PLACES,
+    LEADER_TITLES,
+    LEVEL_OF_BLOCK,
+    LONG_BIEN_WARDS,
+    MASS,
+    MASS_UNITS,
+    MERGES,
+    PARTY,
+    PARTY_UNITS,
+    SCHOOL,
+    SCHOOL_THEMED_NAMES,
+    SCHOOL_TYPES,
+    WARD,
+)
 
 
 def build_units(rng: np.random.Generator, n_units: int, staff: int, calendar: Calendar) -> pd.DataFrame:

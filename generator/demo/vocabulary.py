@@ -4,8 +4,6 @@ Only the place names are real; every person is a random combination.
 """
 from __future__ import annotations
 
-
-
 # ---------------------------------------------------------------- units
 BLOCKS = ("Khối Đảng", "Khối Chính quyền", "Khối Đoàn thể", "Khối Trường học", "Khối Phường")
 

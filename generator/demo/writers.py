@@ -10,12 +10,12 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
+
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-
 
 # ---------------------------------------------------------------- export layout
 XLSX_COLUMNS = ("STT", "Mã CB", "Họ và tên", "Chức vụ", "Mã đơn vị", "Đơn vị", "LĐQL",

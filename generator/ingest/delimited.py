@@ -10,14 +10,21 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
+
 from generator.core.problems import InputRefused
 from generator.core.text import nfc
 
 from .legacyfont import reads_better_as_legacy
-from .sheets import SEND_A_TABLE, RawSheet, clear_whitespace_only, refuse_unless_table_fits, trim_blank_edges
-
+from .sheets import (
+    SEND_A_TABLE,
+    RawSheet,
+    clear_whitespace_only,
+    refuse_unless_table_fits,
+    trim_blank_edges,
+)
 
 _SEPARATORS = ("\t", ";", ",")  # ties go to the earlier: a tab is never decimal punctuation
 

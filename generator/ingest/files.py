@@ -11,14 +11,12 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-
 from generator.core.problems import InputRefused, Problems
 
 from .delimited import read_delimited
 from .legacyfont import refuse_legacy_cells
 from .sheets import SAVE_AS_XLSX, SEND_A_TABLE, RawSheet, megabytes
 from .xlsx import XLSX_SUFFIXES, read_xlsx
-
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from generator.core.problems import InputRefused
 
+from generator.core.problems import InputRefused
 
 # Nearly 9 times the largest real export (177,000 rows x 13 columns). Beyond
 # this, memory rather than content is at stake: refuse instead of swapping.

@@ -11,17 +11,27 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from generator.core.problems import InputRefused, Problems
 
 from . import sheets
-from .sheets import (SAVE_AS_XLSX, SEND_A_TABLE, RawSheet, clear_whitespace_only, megabytes, no_cells,
-                     refuse_unless_table_fits, table_too_large, trim_blank_edges)
+from .sheets import (
+    SAVE_AS_XLSX,
+    SEND_A_TABLE,
+    RawSheet,
+    clear_whitespace_only,
+    megabytes,
+    no_cells,
+    refuse_unless_table_fits,
+    table_too_large,
+    trim_blank_edges,
+)
 from .xlsx_worker import CELL_SEPARATOR
-
 
 MAX_XLSX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from generator.round import report
+
 from generator.core import timings
 from generator.core.config import SettingsError, read_settings_file, settings_problems
+from generator.round import report
 from generator.round.pipeline import DataFolder, prepare
 
 
@@ -43,8 +44,8 @@ def load(args, with_view: bool = True) -> tuple:
 
 def print_brief_pdfs(output: Path, site_url: str | None) -> int:
     """The briefs of the built site as one-page PDFs, when Chromium is here."""
-    from generator.round import briefpdf
     from generator.core.formatting import format_month
+    from generator.round import briefpdf
 
     chromium = briefpdf.find_chromium()
     if chromium is None:
@@ -99,12 +100,13 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     if problems.warnings:
         print(report.render(problems))
     # Pelican only past validation
-    from pelican.plugins.congkhai.carry import build_folder
-    from pelican.plugins.congkhai.run import write_site
-
-    from generator.view.announcement import ContentRefused
-    from generator.round.leakcheck import LeakCheck, LeakFound
+    from generator.round.leak_scan import LeakFound
+    from generator.round.leakcheck import LeakCheck
     from generator.store.record import StoreChanged
+    from generator.view.announcement import ContentRefused
+
+    from .render import write_site
+    from .site_folder import build_folder
 
     recorded: list = []
     keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None

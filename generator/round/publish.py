@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.core.files import atomic_write
+
 # Zip entries carry a modification time; a fixed one (the format's earliest)
 # makes two zips of the same site identical, whatever day they were made.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -53,10 +55,6 @@ def _write_archive(archive: Path, entries) -> Path:
     return archive
 
 
-def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(text.encode("utf-8"))
-    os.replace(temporary, path)
 
 
 def write_zip(site: Path, archive: Path) -> Path:
@@ -121,10 +119,10 @@ def read_last_publish(dist: Path, site_url: str) -> LastPublish:
 def record_publish(dist: Path, manifest: dict[str, str], site_url: str, archive: Path) -> None:
     """Keep `manifest` as the last publish; the record is written last, so a half-written pair reads as damaged."""
     text = manifest_text(manifest)
-    _write_text(dist / LAST_MANIFEST, text)
+    atomic_write(dist / LAST_MANIFEST, text.encode("utf-8"))
     record = {"full_zip": archive.name, "manifest_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
               "site_url": site_url}
-    _write_text(dist / LAST_RECORD, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    atomic_write(dist / LAST_RECORD, (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ that differ, and a few rows as examples, in the words an officer reads.
 from __future__ import annotations
 
 import pandas as pd
-from generator.figures import aggregate
+
 from generator.core.formatting import format_number
+from generator.figures import aggregate
 from generator.ingest.exports import empty_people
 from generator.ingest.history import empty_history
 from generator.ingest.registry import Registry
-from .rows import PEOPLE, UNITS, canonical
 
+from .rows import PEOPLE, UNITS, canonical
 
 _COUNT_LABELS = {
     "headcount": "tổng số", "xs": "XS", "t": "T", "ht": "HT", "k": "K", "not_evaluated": "chưa đánh giá",

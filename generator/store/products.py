@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from generator.figures import aggregate
+
 from . import parquet
 
 FOLDER = "derived"  # inside the store folder

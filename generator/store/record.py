@@ -33,13 +33,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import products as derived
+from generator.core.files import atomic_write
 from generator.core.formatting import format_month
+from generator.core.problems import Problems
 from generator.ingest.exports import list_export_files
 from generator.ingest.history import empty_history
-from generator.core.problems import Problems
-from generator.core.files import atomic_write
 from generator.ingest.registry import Registry
+
+from . import products as derived
 from .changes import describe_difference
 from .pending import pending_folder
 from .rows import PEOPLE, UNITS, canonical, canonical_months, from_parquet, to_parquet

@@ -4,13 +4,15 @@ order, and as Parquet bytes; two exports that say the same thing give equal fram
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from . import parquet
+
 from generator.ingest.exports import PERSON_COLUMNS
 from generator.ingest.history import COUNT_FIELDS
 
+from . import parquet
 
 PEOPLE, UNITS = "people", "units"  # what a month holds: person rows, or unit-level summaries
 

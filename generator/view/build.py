@@ -11,17 +11,34 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+
 import pandas as pd
+
 from generator.core import addresses
-from generator.figures.aggregate import ORGANISATION_KEY
 from generator.core.config import Policy
 from generator.core.formatting import round_half_up, share
 from generator.core.names import vietnamese_name_key
-from generator.ingest.registry import Registry, Unit
+from generator.figures.aggregate import ORGANISATION_KEY
 from generator.figures.suppression import PROTECTS, SMALL, Merges
-from .public import (BlockTable, CorrectionNotice, Figures, GroupRow, HonourBlock, HonourEntry, HonourUnit,
-                     MonthView, Pager, SiteView, UnitInfo, UnitMonth, UnitRow, UnitView, YearView)
+from generator.ingest.registry import Registry, Unit
 
+from .public import (
+    BlockTable,
+    CorrectionNotice,
+    Figures,
+    GroupRow,
+    HonourBlock,
+    HonourEntry,
+    HonourUnit,
+    MonthView,
+    Pager,
+    SiteView,
+    UnitInfo,
+    UnitMonth,
+    UnitRow,
+    UnitView,
+    YearView,
+)
 
 HONOUR_COLUMNS = ["month", "unit_code", "full_name", "position", "reward"]
 

@@ -1,6 +1,6 @@
 """Điểm chính: the brief's message in a few sentences a leader reads out at the flag ceremony.
 
-Made from the brief's figures alone (trends.Brief: the public view and the month's notes):
+Made from the brief's figures alone (brief.Brief: the public view and the month's notes):
 how the XS share moved, the units whose XS share rose and fell most, where more people
 were rated below their self-rating, the units over the XS quota, under the coverage floor
 and missing. Units come by name. A figure the public view does not publish (None: a small
@@ -25,7 +25,8 @@ from markupsafe import Markup, escape
 
 from generator.core.formatting import (NBSP, Language, change_unit, format_change, format_money, format_month, format_number,
                          format_percent)
-from .trends import Brief, Change
+from .brief import Brief
+from .trends import Change
 
 # A sentence names at most this many units, then says how many more: read aloud, a longer
 # list is lost on the listener, and the page has the tables.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-
 from generator.core import addresses
 from generator.core.config import QuotaRule
 from generator.figures.suppression import PROTECTS

@@ -8,7 +8,7 @@ import logging
 
 from pelican import signals
 
-from . import announcements, syndication
+from . import announcements, run, syndication
 from .filters import install_filters
 from .pages import DashboardGenerator
 
@@ -24,6 +24,8 @@ def _not_docutils_language(record: logging.LogRecord) -> bool:
 
 def register():
     logging.getLogger("pelican.readers").addFilter(_not_docutils_language)
+    signals.initialized.connect(run.start)
+    signals.finalized.connect(run.finish)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_filters)
     announcements.register()

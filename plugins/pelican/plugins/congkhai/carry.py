@@ -14,8 +14,9 @@ libraries that render) makes the build's fingerprint: when it changes,
 nothing is carried.
 
 The record (`render.json`) lives outside the published folder, in
-`<output's parent>/.<output's name>.build/`, and is written only after the new
-site has been swapped in, so that it always describes the site in place. It
+`<output's parent>/.<output's name>.build/`; it is written pending and made
+current only after the new site has been swapped in, so that it always
+describes the site in place. It
 holds names, digests, paths and file sizes and times, nothing of the data.
 """
 from __future__ import annotations
@@ -30,19 +31,15 @@ from pathlib import Path
 
 import generator
 from generator.pages.fingerprint import Digests, files_digest
+from generator.round.site_folder import build_folder, pending_record
 
 RECORD = "render.json"
 _FORMAT = 1
 # What the settings hold that is not an input of any page: where this build writes, the view (digested
 # page by page) and the carrier itself.
-_NOT_INPUTS = ("OUTPUT_PATH", "CONGKHAI_SITE", "CONGKHAI_CARRIER")
+_NOT_INPUTS = ("OUTPUT_PATH", "CONGKHAI_SITE", "CONGKHAI_CARRIER", "CONGKHAI_PUBLISHED_OUTPUT", "CONGKHAI_FULL")
 # The libraries that turn the view into bytes (the view itself is digested page by page).
 _RENDERING_LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "feedgenerator")
-
-
-def build_folder(output: Path) -> Path:
-    """Where a build keeps its own bookkeeping: beside the published folder, never inside it."""
-    return output.parent / f".{output.name}.build"
 
 
 def build_fingerprint(settings: dict) -> str:
@@ -132,21 +129,19 @@ class Carrier:
         return self.groups[name]
 
     def save(self) -> None:
-        """Record this build's groups, with the size and time of each file as now published.
-        Call after the swap: the files are then where the next build looks for them."""
+        """Record this build's groups, with the size and time of each file (a swap keeps both), as a
+        pending record that the build makes current once the new site is in place."""
         groups = {}
         for name, group in self.groups.items():
             stats = {}
             for path in group["files"]:
-                stat = os.stat(self.output / path)
+                stat = os.stat(self.staging / path)
                 stats[path] = [stat.st_size, stat.st_mtime_ns]
             groups[name] = {"key": group["key"], "stats": stats, "pages": group["pages"]}
         record = {"format": _FORMAT, "fingerprint": self.fingerprint, "output": str(self.output), "groups": groups}
-        folder = build_folder(self.output)
-        folder.mkdir(exist_ok=True)
-        written = folder / f"{RECORD}.new-{os.getpid()}"
-        written.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(written, folder / RECORD)
+        pending = pending_record(self.output, RECORD)
+        pending.parent.mkdir(exist_ok=True)
+        pending.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
     def mark(self) -> tuple[int, int]:
         """Where this build stands, for `since`."""

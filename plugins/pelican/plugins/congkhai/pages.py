@@ -19,7 +19,8 @@ from generator.pages.charts import PageCharts
 from generator.pages.fingerprint import Digests, files_digest
 from generator.view.public import MonthView, SiteView
 from generator.view.build import block_month
-from generator.view.trends import build_briefs, build_trends
+from generator.view.trends import build_trends
+from generator.view.brief import build_briefs
 from generator.core.config import TrendSettings
 
 from . import filters, languages, parallel, syndication
