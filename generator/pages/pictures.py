@@ -25,9 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .charts import LEVEL_COLOURS, LEVEL_FIELDS
 from generator.view.public import PUBLIC, Figures
 from generator.view.trends import Series
+
+from .chart_texts import LEVEL_FIELDS
+from .charts import LEVEL_COLOURS
 
 # The order of a stack, bottom (or left) first; HT+K stands where HT and K would.
 STACK_ORDER = ("XS", "T", "HT", "K", "HT+K", "CDG")
