@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import person_row
-from generator.round import briefpdf, build
+from generator.round import briefpdf
+from generator.round.build import print_brief_pdfs
 
 ROOT = Path(__file__).resolve().parent.parent
 XS, T = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
@@ -78,7 +79,7 @@ def test_a_small_organisation_s_brief_lists_each_unit_s_honour_count(tmp_path):
 
 def test_without_chromium_the_build_says_it_skipped_the_pdf(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(briefpdf, "find_chromium", lambda: None)
-    assert build.print_brief_pdfs(tmp_path, None) == 0
+    assert print_brief_pdfs(tmp_path, None) == 0
     assert "Bỏ qua bản tin PDF: không có Chromium" in capsys.readouterr().out
     assert not list(tmp_path.rglob("*.pdf"))
 
