@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from test_atomic import XS, T, hashes
 
+from builds import hashes
 from conftest import DataDir, person_row
 from generator.cli import main
 from pelican.plugins.congkhai import parallel
+
+XS, T = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
 
 
 def test_the_worker_returns_what_it_wrote_while_the_block_runs():
