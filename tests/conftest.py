@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UNITS_HEADER = ["code", "name", "block", "level", "parent", "valid_from", "valid_to", "successor"]
 
@@ -106,3 +110,23 @@ def browser():
         pytest.skip(MISSING)
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def plan_built(tmp_path_factory):
+    """(view, trends) of five months of five units written from tests/trends_plan.py's PLAN."""
+    import trends_plan
+
+    return trends_plan.build(tmp_path_factory.mktemp("trends"))
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory) -> Path:
+    """A small demo site (6 months, 20 units) made by `generator demo` and `generator build`, once per module."""
+    root = tmp_path_factory.mktemp("demo-site")
+    data, output = root / "data", root / "site"
+    for command in (["demo", "--out", str(data), "--months", "6", "--units", "20", "--staff", "400"],
+                    ["build", "--data", str(data), "--output", str(output)]):
+        result = subprocess.run([sys.executable, "-m", "generator", *command], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return output

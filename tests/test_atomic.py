@@ -1,7 +1,6 @@
 """The build swaps a complete new site in, or leaves the old one: a killed build changes nothing. Same data, same bytes."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -13,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from builds import hashes
 from conftest import DataDir, person_row, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 T, XS = "Hoàn thành tốt nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"
-
-
-def hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def generator(*args: str, **options) -> subprocess.Popen | subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ import pytest
 from generator.pages import charts
 from generator.core.config import QuotaRule
 from generator.core.formatting import format_month, format_percent, round_half_up
-from test_trends import PLAN, built  # noqa: F401 (the fixture)
+from trends_plan import PLAN
 
 
 def expected_share(month: str, level: int, units=PLAN) -> Decimal | None:
@@ -24,8 +24,8 @@ def traces_by_name(figure: dict) -> dict[str, dict]:
     return {t["name"]: t for t in figure["data"]}
 
 
-def test_organisation_shares_equal_the_counts_and_stack_to_100(built):
-    _, trends = built
+def test_organisation_shares_equal_the_counts_and_stack_to_100(plan_built):
+    _, trends = plan_built
     chart = charts.level_shares("c", [trends.organisation], "vi")
     traces = traces_by_name(chart.figure)
     months = trends.organisation.months
@@ -39,8 +39,8 @@ def test_organisation_shares_equal_the_counts_and_stack_to_100(built):
     assert chart.figure["layout"]["barmode"] == "stack"
 
 
-def test_the_text_alternative_says_what_the_chart_draws(built):
-    _, trends = built
+def test_the_text_alternative_says_what_the_chart_draws(plan_built):
+    _, trends = plan_built
     chart = charts.level_shares("c", [trends.organisation], "vi")
     traces = traces_by_name(chart.figure)
     table = chart.tables[0]
@@ -55,8 +55,8 @@ def test_the_text_alternative_says_what_the_chart_draws(built):
     assert chart.summary == "tỷ lệ XS tăng từ 13,51% lên 23,33% (T4/2025 đến T8/2025)."
 
 
-def test_small_multiples_share_one_scale_and_one_month_axis(built):
-    _, trends = built
+def test_small_multiples_share_one_scale_and_one_month_axis(plan_built):
+    _, trends = plan_built
     chart = charts.level_shares("c", trends.blocks, "vi")
     layout = chart.figure["layout"]
     panels = len(trends.blocks)
@@ -75,8 +75,8 @@ def test_small_multiples_share_one_scale_and_one_month_axis(built):
     assert sorted(t["name"] for t in chart.figure["data"] if t["showlegend"]) == sorted(set(t["name"] for t in chart.figure["data"]))
 
 
-def test_unit_chart_puts_the_lineage_beside_the_organisation(built):
-    _, trends = built
+def test_unit_chart_puts_the_lineage_beside_the_organisation(plan_built):
+    _, trends = plan_built
     chart = charts.unit_beside_organisation("c", trends.units["PM"], trends.organisation, "vi")
     unit_xs = next(t for t in chart.figure["data"] if t.get("yaxis", "y") == "y" and t["legendgroup"] == "XS")
     org_xs = next(t for t in chart.figure["data"] if t.get("yaxis") == "y2" and t["legendgroup"] == "XS")
@@ -87,8 +87,8 @@ def test_unit_chart_puts_the_lineage_beside_the_organisation(built):
     assert any(t["legendgroup"] == "HT+K" and t["showlegend"] for t in chart.figure["data"])
 
 
-def test_quota_ranking_orders_units_and_draws_the_quota(built):
-    view, _ = built
+def test_quota_ranking_orders_units_and_draws_the_quota(plan_built):
+    view, _ = plan_built
     august = next(m for m in view.months if m.month == "2025-08")
     chart = charts.quota_ranking("c", august, QuotaRule(), "vi")
     bars = chart.figure["data"][0]
@@ -98,8 +98,8 @@ def test_quota_ranking_orders_units_and_draws_the_quota(built):
     assert [row[1] for row in chart.tables[0].rows] == ["Phòng Tài chính - Kế hoạch", "UBND phường Việt Hưng mới"]
 
 
-def test_rewards_chart_draws_the_reported_amounts_and_the_budget(built):
-    _, trends = built
+def test_rewards_chart_draws_the_reported_amounts_and_the_budget(plan_built):
+    _, trends = plan_built
     chart = charts.rewards("c", trends.rewards, "vi")
     bars = chart.figure["data"][0]
     assert bars["y"] == [r.amount for r in trends.rewards] and bars["customdata"] == [r.count for r in trends.rewards]
@@ -111,8 +111,8 @@ def test_rewards_chart_draws_the_reported_amounts_and_the_budget(built):
     assert chart.figure["layout"]["yaxis"]["ticktext"][-1] == "10 triệu"
 
 
-def test_english_pages_get_english_labels_and_number_format(built):
-    _, trends = built
+def test_english_pages_get_english_labels_and_number_format(plan_built):
+    _, trends = plan_built
     chart = charts.level_shares("c", [trends.organisation], "en")
     assert [t["name"] for t in chart.figure["data"]] == ["Excellent", "Good", "Completed", "Not completed", "Not evaluated"]
     assert chart.figure["data"][0]["x"][0] == "Apr 2025"
@@ -135,8 +135,8 @@ def test_neighbouring_levels_stay_apart_in_greyscale(stack):
     assert min(abs(a - b) for a, b in zip(lightness, lightness[1:])) >= 15
 
 
-def test_one_colour_per_level_in_every_chart(built):
-    view, trends = built
+def test_one_colour_per_level_in_every_chart(plan_built):
+    view, trends = plan_built
     figures = [charts.level_shares("a", [trends.organisation], "vi"), charts.level_shares("b", trends.blocks, "vi"),
                charts.unit_beside_organisation("c", trends.units["PM"], trends.organisation, "vi")]
     colours = {}
@@ -161,8 +161,8 @@ def test_figure_json_is_compact_has_no_template_and_cannot_break_out_of_its_scri
     assert figure["data"][0]["hovertext"] == ["&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;&amp;amp;"]
 
 
-def test_charts_stay_within_the_bundles_trace_types(built):
-    view, trends = built
+def test_charts_stay_within_the_bundles_trace_types(plan_built):
+    view, trends = plan_built
     page = charts.PageCharts(trends, QuotaRule())
     figures = [*page.trends("vi").values(), page.month(view.months[-1], "vi"), page.unit("PM", "vi")]
     assert {t["type"] for c in figures for t in c.figure["data"]} <= {"bar", "scatter"}

@@ -5,26 +5,12 @@ Also which pages carry chart code at all: only those that draw a chart.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from browsing import QuietHandler, serving
 
-ROOT = Path(__file__).resolve().parent.parent
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("charts")
-    data, output = root / "data", root / "site"
-    for command in (["demo", "--out", str(data), "--months", "6", "--units", "20", "--staff", "400"],
-                    ["build", "--data", str(data), "--output", str(output)]):
-        result = subprocess.run([sys.executable, "-m", "generator", *command], cwd=ROOT, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return output
 
 
 class StrictHandler(QuietHandler):
@@ -36,8 +22,8 @@ class StrictHandler(QuietHandler):
 
 
 @pytest.fixture(scope="module")
-def server(site):
-    with serving(site, StrictHandler) as address:
+def server(demo_site):
+    with serving(demo_site, StrictHandler) as address:
         yield address.rstrip("/")
 
 
@@ -67,16 +53,16 @@ def test_chart_code_loads_only_near_a_chart_and_draws_an_svg_after_scrolling(ser
     page.close()
 
 
-def test_month_and_unit_pages_draw_their_chart(server, browser, site):
+def test_month_and_unit_pages_draw_their_chart(server, browser, demo_site):
     page = browser.new_page(viewport={"width": 412, "height": 800})
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
-    month = sorted(p.parent.name for p in (site / "thang").glob("*/index.html"))[-1]
+    month = sorted(p.parent.name for p in (demo_site / "thang").glob("*/index.html"))[-1]
     page.goto(f"{server}/thang/{month}/")
     page.locator("#bieu-do-xep-hang").evaluate("e => e.previousElementSibling.scrollIntoView()")
     page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
     assert page.locator(".plot .shapelayer path").count() >= 1  # the quota line
-    unit = sorted(p.parent.name for p in (site / "don-vi").glob("*/index.html"))[0]
+    unit = sorted(p.parent.name for p in (demo_site / "don-vi").glob("*/index.html"))[0]
     page.goto(f"{server}/don-vi/{unit}/")
     page.locator(".plot").scroll_into_view_if_needed()
     page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
@@ -100,12 +86,12 @@ def test_without_javascript_the_trend_table_and_sentences_remain(server, browser
     context.close()
 
 
-def test_only_pages_with_a_chart_reference_chart_code(site):
+def test_only_pages_with_a_chart_reference_chart_code(demo_site):
     with_charts, without = [], []
-    for path in site.rglob("*.html"):
+    for path in demo_site.rglob("*.html"):
         html = path.read_text("utf-8")
         draws = 'class="plot"' in html
-        (with_charts if draws else without).append(path.relative_to(site).as_posix())
+        (with_charts if draws else without).append(path.relative_to(demo_site).as_posix())
         references = re.search(r"charts\.js|plotly", html, re.IGNORECASE) is not None
         assert references == draws, path
     assert {"xu-huong/index.html"} <= set(with_charts)
@@ -115,7 +101,7 @@ def test_only_pages_with_a_chart_reference_chart_code(site):
     assert any(p.startswith("ban-tin/") for p in without) and not any(p.startswith("ban-tin/") for p in with_charts)
     assert any(p.endswith("xuat-sac/index.html") for p in without)
     # One copy of plotly.js for the whole site.
-    assert [p.name for p in site.rglob("*plotly*")] == ["plotly-bar-scatter.min.js"]
+    assert [p.name for p in demo_site.rglob("*plotly*")] == ["plotly-bar-scatter.min.js"]
 
 
 def drawn_points(page, chart_id: str, axis: str = "x") -> dict[str, list]:
@@ -124,12 +110,12 @@ def drawn_points(page, chart_id: str, axis: str = "x") -> dict[str, list]:
         .data.filter(t => (t.xaxis || 'x') === '{axis}').map(t => [t.name, t.y]))""")
 
 
-def test_a_charts_csv_downloads_with_exactly_the_figures_it_draws(server, browser, site):
+def test_a_charts_csv_downloads_with_exactly_the_figures_it_draws(server, browser, demo_site):
     import csv
     import io
 
     page = browser.new_page(viewport={"width": 412, "height": 800}, accept_downloads=True)
-    unit = sorted(p.parent.name for p in (site / "don-vi").glob("*/index.html"))[0]
+    unit = sorted(p.parent.name for p in (demo_site / "don-vi").glob("*/index.html"))[0]
     page.goto(f"{server}/don-vi/{unit}/")
     link = page.get_by_role("link", name="Tải số liệu của biểu đồ (CSV)")
     with page.expect_download() as download:
@@ -168,7 +154,7 @@ def test_a_drawn_chart_saves_as_png_and_svg(server, browser):
     page.close()
 
 
-def test_a_charts_own_page_shows_it_alone_and_the_embed_code_points_there(server, browser, site):
+def test_a_charts_own_page_shows_it_alone_and_the_embed_code_points_there(server, browser, demo_site):
     page = browser.new_page(viewport={"width": 412, "height": 800})
     page.goto(f"{server}/xu-huong/")
     code = page.locator("figure.chart").first.locator(".chart-embed code").text_content()

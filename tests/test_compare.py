@@ -9,27 +9,26 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browsing import serving
-from test_charts_browser import site  # noqa: F401 (the fixture: a small demo site, built once per module)
 
 from generator.core.text import fold
 
 
 @pytest.fixture(scope="module")
-def server(site):
-    with serving(site) as address:
+def server(demo_site):
+    with serving(demo_site) as address:
         yield address
 
 
-def units(site) -> list[list[str]]:
-    return json.loads((site / "tim-kiem/don-vi.json").read_text("utf-8"))
+def units(demo_site) -> list[list[str]]:
+    return json.loads((demo_site / "tim-kiem/don-vi.json").read_text("utf-8"))
 
 
-def test_compare_data_is_each_units_published_xs_share_and_coverage(site):
-    months = json.loads((site / "so-sanh/du-lieu/toan-bo.json").read_text("utf-8"))["months"]
-    assert len(months) == len(list((site / "thang").glob("*/index.html")))
-    for code, *_ in units(site)[:5]:
-        data = json.loads((site / f"so-sanh/du-lieu/{code}.json").read_text("utf-8"))
-        csv = (site / f"don-vi/{code}/bieu-do-don-vi.csv").read_bytes().decode("utf-8-sig").splitlines()
+def test_compare_data_is_each_units_published_xs_share_and_coverage(demo_site):
+    months = json.loads((demo_site / "so-sanh/du-lieu/toan-bo.json").read_text("utf-8"))["months"]
+    assert len(months) == len(list((demo_site / "thang").glob("*/index.html")))
+    for code, *_ in units(demo_site)[:5]:
+        data = json.loads((demo_site / f"so-sanh/du-lieu/{code}.json").read_text("utf-8"))
+        csv = (demo_site / f"don-vi/{code}/bieu-do-don-vi.csv").read_bytes().decode("utf-8-sig").splitlines()
         # The unit's chart CSV: its panel's rows first, one per month; XS share in the third column.
         own = [line.split(",") for line in csv[1:1 + len(months)]]
         assert [row[1] for row in own] == months
@@ -37,8 +36,8 @@ def test_compare_data_is_each_units_published_xs_share_and_coverage(site):
         assert len(data["coverage"]) == len(months)
 
 
-def test_pick_units_without_diacritics_share_the_address_and_open_it(site, server, browser):
-    chosen = [u for u in units(site) if fold(u[1]) != u[1].lower()][:2]  # names with diacritics
+def test_pick_units_without_diacritics_share_the_address_and_open_it(demo_site, server, browser):
+    chosen = [u for u in units(demo_site) if fold(u[1]) != u[1].lower()][:2]  # names with diacritics
     page = browser.new_page(viewport={"width": 360, "height": 740})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -62,7 +61,7 @@ def test_pick_units_without_diacritics_share_the_address_and_open_it(site, serve
     for _, name, *_ in chosen:
         assert name in header
     assert "Toàn bộ" in header
-    assert opened.locator("#bang-so-sanh tbody tr").count() == len(list((site / "thang").glob("*/index.html")))
+    assert opened.locator("#bang-so-sanh tbody tr").count() == len(list((demo_site / "thang").glob("*/index.html")))
     opened.locator("#bieu-do-so-sanh svg.main-svg").first.wait_for(timeout=20_000)
     # Removing a unit changes the address.
     opened.get_by_role("button", name=f"Bỏ {chosen[0][1]}").click()
@@ -71,8 +70,8 @@ def test_pick_units_without_diacritics_share_the_address_and_open_it(site, serve
     opened.close()
 
 
-def test_at_most_five_units(site, server, browser):
-    codes = [u[0] for u in units(site)][:7]
+def test_at_most_five_units(demo_site, server, browser):
+    codes = [u[0] for u in units(demo_site)][:7]
     page = browser.new_page()
     page.goto(server + "so-sanh/?don-vi=" + ",".join(codes))
     page.locator("#bang-so-sanh tbody tr").first.wait_for()
@@ -93,8 +92,8 @@ def test_without_javascript_the_page_says_what_it_needs_and_links_to_the_units(s
     context.close()
 
 
-def test_the_comparison_embeds_as_its_chart_alone(site, server, browser):
-    codes = [u[0] for u in units(site)][:2]
+def test_the_comparison_embeds_as_its_chart_alone(demo_site, server, browser):
+    codes = [u[0] for u in units(demo_site)][:2]
     page = browser.new_page()
     page.goto(server + "so-sanh/?don-vi=" + ",".join(codes))
     page.locator("#bang-so-sanh tbody tr").first.wait_for()

@@ -1,7 +1,6 @@
 """A published month that comes again changed: refused without a reason, published with one, announced."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from builds import hashes
 from conftest import DataDir, person_row
 from generator.store.rows import from_parquet
 
@@ -29,11 +29,6 @@ def build(data: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
          "--settings", "publishconf.py", *extra],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": DAY},
     )
-
-
-def hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

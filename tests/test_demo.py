@@ -5,7 +5,6 @@ project's reader, so that these tests check the files themselves.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from builds import hashes
 from generator.demo.population import DemoSummary, write_demo
 
 SMALL = dict(units=12, staff=300, months=4, history_months=3)
@@ -69,24 +69,19 @@ def read_xlsx(path: Path) -> pd.DataFrame:
     return frame.drop(columns="STT").reset_index(drop=True)
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_same_arguments_give_identical_bytes(tmp_path: Path) -> None:
     first = write_demo(tmp_path / "a", **SMALL)
     second = write_demo(tmp_path / "b", **SMALL)
     assert first == second
-    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
     assert write_demo(tmp_path / "a", **SMALL) == first  # rewriting an earlier demo is allowed
-    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
 
 
 def test_another_seed_gives_other_people(tmp_path: Path) -> None:
     write_demo(tmp_path / "a", **SMALL)
     write_demo(tmp_path / "b", **SMALL, seed=2)
-    assert _digest(tmp_path / "a")["withheld.csv"] != _digest(tmp_path / "b")["withheld.csv"]
+    assert hashes(tmp_path / "a")["withheld.csv"] != hashes(tmp_path / "b")["withheld.csv"]
 
 
 def test_refuses_a_folder_that_may_hold_real_data(tmp_path: Path) -> None:
@@ -99,7 +94,7 @@ def test_layout_and_summary(demo: tuple[Path, DemoSummary]) -> None:
     out, summary = demo
     assert summary.months == ("2026-07", "2026-08", "2026-09", "2026-10")
     assert summary.history_months == ("2026-04", "2026-05", "2026-06")
-    assert set(summary.files) == set(_digest(out))
+    assert set(summary.files) == set(hashes(out))
     assert summary.units == 12 and "demo" in summary.describe()
     assert "python -m generator demo" in (out / "DEMO").read_text(encoding="utf-8")
     exports = [f for f in summary.files if f.startswith("exports/")]

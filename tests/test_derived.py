@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from store_helpers import commit, month_rows
 from generator.store import products as derived
 from generator.round import leak_needles
 from generator.store import record as store_module
 from generator.round.pipeline import DataFolder, prepare
-from test_store import commit, month_rows
 
 
 def two_months(data_dir):

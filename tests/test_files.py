@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ingest import files, sheets
+from generator.ingest import sheets
 from generator.ingest.files import MAX_FILE_BYTES, read_tables
 from generator.ingest.legacyfont import legacy_font_encoding
 from generator.ingest.xlsx import MAX_XLSX_UNCOMPRESSED_BYTES

@@ -11,7 +11,6 @@ from pelican.plugins.congkhai import languages
 from generator.core.formatting import NBSP
 from generator.view.keypoints import NAMED_UNITS, key_points
 from generator.view.brief import build_briefs
-from test_trends import built  # noqa: F401  (the fixture: five months of five units)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,8 +18,8 @@ VIETNAMESE = gettext.NullTranslations()
 ENGLISH = languages.translations(str(ROOT / "theme/translations"), "en")
 
 
-def brief_of(built, month):  # noqa: F811
-    view, trends = built
+def brief_of(plan_built, month):
+    view, trends = plan_built
     return next(b for b in build_briefs(view, trends) if b.month.month == month)
 
 
@@ -29,8 +28,8 @@ def said(points) -> list[str]:
     return [re.sub(r'<span lang="vi">(.*?)</span>', r"\1", str(p)).replace(NBSP, " ") for p in points]
 
 
-def test_the_points_say_what_moved_and_which_units_need_attention_by_name(built):  # noqa: F811
-    points = said(key_points(brief_of(built, "2025-08"), "vi", VIETNAMESE))
+def test_the_points_say_what_moved_and_which_units_need_attention_by_name(plan_built):
+    points = said(key_points(brief_of(plan_built, "2025-08"), "vi", VIETNAMESE))
     assert points == [
         # 7 XS of 30 people; in July 6 of 43.
         "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là 23,33% (7 người), tăng 9,38 điểm % so với T7/2025.",
@@ -43,37 +42,37 @@ def test_the_points_say_what_moved_and_which_units_need_attention_by_name(built)
     assert not [p for p in points if "PTC" in p or "THGB" in p]  # names, not codes
 
 
-def test_rise_and_fall_and_low_coverage(built):  # noqa: F811
-    points = said(key_points(brief_of(built, "2025-07"), "vi", VIETNAMESE))
+def test_rise_and_fall_and_low_coverage(plan_built):
+    points = said(key_points(brief_of(plan_built, "2025-07"), "vi", VIETNAMESE))
     assert ("So với T6/2025, tỷ lệ xuất sắc tăng nhiều nhất ở UBND phường Việt Hưng mới (+1,67 điểm %, lên 15,00%) "
             "và giảm nhiều nhất ở Phòng Tài chính - Kế hoạch (−0,91 điểm %, còn 9,09%).") in points
     assert "1 đơn vị đánh giá dưới 95,00% số người: Phòng Tài chính - Kế hoạch 10/11." in points
-    falling = said(key_points(brief_of(built, "2025-06"), "vi", VIETNAMESE))
+    falling = said(key_points(brief_of(plan_built, "2025-06"), "vi", VIETNAMESE))
     assert falling[0] == "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là 13,51% (5 người), giảm 2,71 điểm % so với T5/2025."
 
 
-def test_the_first_month_has_nothing_to_compare(built):  # noqa: F811
-    points = said(key_points(brief_of(built, "2025-04"), "vi", VIETNAMESE))
+def test_the_first_month_has_nothing_to_compare(plan_built):
+    points = said(key_points(brief_of(plan_built, "2025-04"), "vi", VIETNAMESE))
     assert points[0] == "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ là 13,51% (5 người)."
     assert not [p for p in points if "So với" in p or "hạ mức" in p]
 
 
-def test_english_points_have_english_numbers_and_plurals(built):  # noqa: F811
-    points = said(key_points(brief_of(built, "2025-08"), "en", ENGLISH))
+def test_english_points_have_english_numbers_and_plurals(plan_built):
+    points = said(key_points(brief_of(plan_built, "2025-08"), "en", ENGLISH))
     assert points[0] == "23.33% completed their duties excellently (7 people), up 9.38 pp on Jul 2025."
     assert "1 unit is over the XS limit of 20.00%: Phòng Tài chính - Kế hoạch 30.00%." in points
     assert "1 unit had figures in Jul 2025 but has none this month: Trường Tiểu học Giang Biên." in points
     assert "Ratings below the self-rating grew most at UBND phường Việt Hưng mới: 3 people (before: 0)." in points
     # A unit's own name keeps its language in an English sentence; the rest is escaped text.
-    raw = [str(p) for p in key_points(brief_of(built, "2025-08"), "en", ENGLISH)]
+    raw = [str(p) for p in key_points(brief_of(plan_built, "2025-08"), "en", ENGLISH)]
     assert any('<span lang="vi">Phòng Tài chính - Kế hoạch</span> 30.00%' in p for p in raw)
-    assert not [p for p in key_points(brief_of(built, "2025-08"), "vi", VIETNAMESE) if "<span" in p]
-    may = said(key_points(brief_of(built, "2025-05"), "en", ENGLISH))
+    assert not [p for p in key_points(brief_of(plan_built, "2025-08"), "vi", VIETNAMESE) if "<span" in p]
+    may = said(key_points(brief_of(plan_built, "2025-05"), "en", ENGLISH))
     assert "Ratings below the self-rating grew most at Phòng Tài chính - Kế hoạch: 1 person (before: 0)." in may
 
 
-def test_a_long_list_names_a_few_units_and_counts_the_rest(built):  # noqa: F811
-    brief = brief_of(built, "2025-08")
+def test_a_long_list_names_a_few_units_and_counts_the_rest(plan_built):
+    brief = brief_of(plan_built, "2025-08")
     over = brief.notes.over_quota[0]
     many = tuple(dataclasses.replace(over, unit=dataclasses.replace(over.unit, name=f"Đơn vị {i}")) for i in range(7))
     crowded = dataclasses.replace(brief, notes=dataclasses.replace(brief.notes, over_quota=many))
@@ -85,17 +84,17 @@ def test_a_long_list_names_a_few_units_and_counts_the_rest(built):  # noqa: F811
     assert any(p.startswith("7 units are over the XS limit") and p.endswith("; and 3 other units.") for p in en)
 
 
-def test_a_count_not_published_gives_no_sentence(built):  # noqa: F811
+def test_a_count_not_published_gives_no_sentence(plan_built):
     """A small unit's hạ mức is not published (None): nothing is said of it, nor worked out."""
-    brief = brief_of(built, "2025-08")
+    brief = brief_of(plan_built, "2025-08")
     hidden = tuple(dataclasses.replace(c, lowered_now=None) for c in brief.notes.movers.by_lowered)
     movers = dataclasses.replace(brief.notes.movers, by_lowered=hidden)
     quiet = dataclasses.replace(brief, notes=dataclasses.replace(brief.notes, movers=movers))
     assert not [p for p in key_points(quiet, "vi", VIETNAMESE) if "hạ mức" in p]
 
 
-def test_a_unit_name_is_text_not_markup(built):  # noqa: F811
-    brief = brief_of(built, "2025-08")
+def test_a_unit_name_is_text_not_markup(plan_built):
+    brief = brief_of(plan_built, "2025-08")
     over = brief.notes.over_quota[0]
     hostile = dataclasses.replace(over, unit=dataclasses.replace(over.unit, name="<b>Trường & Lớp</b>"))
     crowded = dataclasses.replace(brief, notes=dataclasses.replace(brief.notes, over_quota=(hostile,)))

@@ -116,3 +116,36 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     module = package / "core" / "bad.py"
     module.write_text("def f():\n    from generator.view.public import Figures\n    from ..view import build\n")
     assert imported_stages(module, package) == {("view", 2), ("view", 3)}
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def imported_test_modules(path: Path) -> list[str]:
+    """The test modules (test_*) that `path` imports: shared fixtures belong in conftest.py, shared
+    helpers in a plainly named module (site_pages.py, builds.py...), so that running, moving or
+    deleting one test module never changes another."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names += [module] + [f"{module}.{alias.name}" if module else alias.name for alias in node.names]
+    return sorted({name for name in names if any(part.startswith("test_") for part in name.split("."))})
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.rglob("*.py")), ids=lambda p: str(p.relative_to(TESTS)))
+def test_no_test_module_imports_another(path):
+    assert not imported_test_modules(path), (
+        f"tests/{path.relative_to(TESTS)} imports {imported_test_modules(path)}: move what it shares into "
+        "conftest.py (fixtures) or a helper module")
+
+
+def test_the_checker_sees_a_test_module_imported(tmp_path):
+    module = tmp_path / "test_b.py"
+    module.write_text("import test_a\nfrom test_c import built\nfrom tests.test_d import x\nfrom . import test_e\n"
+                      "from conftest import person_row\nimport site_pages\n")
+    assert imported_test_modules(module) == ["test_a", "test_c", "test_c.built", "test_e", "tests.test_d",
+                                             "tests.test_d.x"]

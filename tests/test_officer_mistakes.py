@@ -284,6 +284,35 @@ def pages_being_written(folder: Path) -> bool:
     return False
 
 
+# `generator build`, except that both writers of pages, the parent and the forked one, stop
+# once they have written their first pages into the new site beside the old one, say so (a
+# file named argv[1] + ".parent" or ".worker") and wait there for Ctrl-C.
+BUILD_WAITING_FOR_CTRL_C = r"""
+import sys, time
+from pathlib import Path
+from generator.cli import main
+from pelican.plugins.congkhai import parallel
+from pelican.plugins.congkhai.pages import DashboardGenerator
+
+parallel.available = lambda: True  # two writers even on one core
+
+
+def waiting(write, marker):
+    def write_then_wait(self):
+        write(self)
+        Path(marker).touch()
+        while True:
+            time.sleep(0.05)
+    return write_then_wait
+
+
+DashboardGenerator.write_month_pages = waiting(DashboardGenerator.write_month_pages, sys.argv[1] + ".parent")
+DashboardGenerator.write_unit_pages = waiting(DashboardGenerator.write_unit_pages, sys.argv[1] + ".worker")
+sys.exit(main(sys.argv[2:]))
+"""
+HANG = 300  # seconds: a small build reaches its pages in seconds; only a hang takes this long
+
+
 def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(tmp_path: Path) -> None:
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", clean_rows())
@@ -291,16 +320,24 @@ def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(tmp_path: Path) -
     assert generator("build", "--data", str(data.root), "--output", str(site)).returncode == 0
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     data.export_csv("2024-11.csv", clean_rows("11/2024"))
-    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(data.root), "--output", str(site)],
+    waiting = tmp_path / "waiting"
+    build = subprocess.Popen([sys.executable, "-c", BUILD_WAITING_FOR_CTRL_C, str(waiting),
+                              "build", "--data", str(data.root), "--output", str(site)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    # Ctrl-C reaches the whole process group once pages of the new site are being written beside the old one.
-    while build.poll() is None and not pages_being_written(tmp_path):
-        time.sleep(0.01)
-    if build.poll() is None:
+    try:
+        # Ctrl-C reaches the whole process group while both write pages of the new site beside the old one.
+        deadline = time.monotonic() + HANG
+        while not all(Path(f"{waiting}.{writer}").exists() for writer in ("parent", "worker")):
+            assert build.poll() is None, "the build ended before its pages were written: " + "".join(build.communicate())
+            assert time.monotonic() < deadline, "the build never reached its pages"
+            time.sleep(0.05)
+        assert pages_being_written(tmp_path)
         os.killpg(build.pid, signal.SIGINT)
-    out, err = build.communicate(timeout=120)
-    if build.returncode == 0:
-        pytest.skip("the build ended before it could be interrupted")
+        out, err = build.communicate(timeout=HANG)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
     assert build.returncode == 130, out + err
     assert "Traceback" not in out + err
     assert err.strip().splitlines()[-1] == "Đã dừng (Ctrl+C). Trang đã công bố không thay đổi."

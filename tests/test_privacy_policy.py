@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from builds import settings_file
 from conftest import DataDir, person_row
 from generator.core.text import fold
 
@@ -44,15 +45,6 @@ def write_data(root: Path) -> DataDir:
         data.export_csv(f"{month[3:]}-{month[:2]}.csv", rows)
     data.withheld([WITHHELD_ID])
     return data
-
-
-def settings_file(tmp_path: Path, **overrides) -> Path:
-    path = tmp_path / "settings.py"
-    lines = [f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *",
-             f"PATH = {str(ROOT / 'content')!r}", f"THEME = {str(ROOT / 'theme')!r}"]
-    lines += [f"{key} = {value!r}" for key, value in overrides.items()]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
 
 
 def build(tmp_path: Path, **overrides) -> Path:

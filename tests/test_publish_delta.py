@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from builds import settings_file
 from conftest import DataDir, person_row
-from test_privacy_policy import settings_file
 from generator.round.publish import (DELTA_DELETIONS, DELTA_FOLDER, DELTA_MANIFEST, LAST_MANIFEST, manifest_of,
                                manifest_text, parse_manifest, read_last_publish, record_publish, write_delta)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import site_fixture as fixture
+from site_pages import Page, assert_links_resolve_and_stay_inside, html_pages, read, target
 from generator.core import addresses
-from test_site_pages import Page, assert_links_resolve_and_stay_inside, html_pages, read, target
 
 MONTHS = ("2025-05", "2025-06", "2025-07")
 BLOCKS = {"Khối Chính quyền": "khoi-chinh-quyen", "Khối Phường": "khoi-phuong", "Khối Trường học": "khoi-truong-hoc"}

@@ -9,26 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import person_row, write_csv
+from conftest import write_csv
+from store_helpers import commit, month_rows
 from generator.store import record as store_module
 from generator.round.pipeline import DataFolder, load, prepare
 from generator.core.config import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
-XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"
-
-
-def month_rows(month: str, *, xs: int = 2, people: int = 12, unit: str = "PTC", first_id: int = 0) -> list[list]:
-    return [person_row(i, f"P{first_id + i:04d}", f"Người Số {first_id + i}", unit, month=month, final=XS if i < xs else T,
-                       score="95" if i < xs else "80")
-            for i in range(people)]
-
-
-def commit(data_dir, correction: str | None = None):
-    view, loaded = prepare(DataFolder(data_dir.root), {}, correction)
-    assert view is not None, [p.render() for p in loaded.problems.errors]
-    loaded.store.commit(loaded.update)
-    return view, loaded
 
 
 def test_a_built_month_is_stored_once_and_not_read_again(data_dir):

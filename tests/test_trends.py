@@ -6,72 +6,25 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import person_row
+from trends_plan import SETTINGS
 from generator.core.config import Policy
-from generator.round.pipeline import DataFolder, site_view
 from generator.view.build import make_figures
 from generator.core.config import SettingsError
-from generator.view.trends import reward_lines, build_trends, combine
+from generator.view.trends import reward_lines, combine
 from generator.view.brief import build_briefs
 from generator.core.config import TrendSettings
 
-XS, T, HT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"
-REWARD = "1.170.000"
 
-# unit -> month -> (XS, T, HT, not evaluated, hạ mức among the T)
-PLAN = {
-    "PTC": {"2025-04": (2, 8, 0, 0, 0), "2025-05": (2, 8, 0, 0, 1), "2025-06": (1, 9, 0, 0, 0),
-            "2025-07": (1, 9, 0, 1, 2), "2025-08": (3, 7, 0, 0, 0)},
-    "GB": {"2025-04": (1, 9, 0, 0, 0), "2025-05": (1, 9, 0, 0, 0), "2025-06": (1, 9, 0, 0, 0)},
-    "TL": {"2025-04": (0, 4, 1, 0, 0), "2025-05": (1, 3, 1, 0, 0), "2025-06": (1, 4, 0, 0, 0)},
-    "PM": {"2025-07": (3, 17, 0, 0, 0), "2025-08": (4, 16, 0, 0, 3)},
-    "THGB": {"2025-04": (2, 10, 0, 0, 0), "2025-05": (2, 10, 0, 0, 0), "2025-06": (2, 10, 0, 0, 0),
-             "2025-07": (2, 10, 0, 0, 0)},  # absent in 2025-08 with no successor: missing
-}
-SETTINGS = {
-    "CONGKHAI_BASE_SALARY": {"2019-07": 1_490_000, "2023-07": 1_800_000, "2024-07": 2_340_000},
-    "CONGKHAI_REWARD_MULTIPLES": {"XS": "0.5"},
-    "CONGKHAI_REWARD_BUDGET": 10_000_000,
-    "CONGKHAI_MOVERS": 2,
-}
-
-
-def plan_rows():
-    rows, n = [], 0
-    for unit, months in PLAN.items():
-        for month, (xs, t, ht, blank, lowered) in months.items():
-            label = f"{month[5:]}/{month[:4]}"
-            levels = [XS] * xs + [T] * t + [HT] * ht + [""] * blank
-            for i, final in enumerate(levels):
-                n += 1
-                own = XS if final == T and i - xs < lowered else None
-                rows.append(person_row(n, f"{unit}-{month}-{i}", f"Người {n}", unit, month=label, final=final,
-                                       self_rating=own, reward=REWARD if final == XS else ""))
-    return rows
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from conftest import DataDir
-
-    data = DataDir(tmp_path_factory.mktemp("trends") / "data")
-    data.export_csv("ket-qua.csv", plan_rows())
-    view, problems = site_view(DataFolder(data.root), SETTINGS)
-    assert view is not None, [p.render() for p in problems.errors]
-    settings = TrendSettings.from_settings(SETTINGS)
-    return view, build_trends(view, settings)
-
-
-def test_organisation_series_is_the_month_totals_in_order(built):
-    view, trends = built
+def test_organisation_series_is_the_month_totals_in_order(plan_built):
+    view, trends = plan_built
     assert trends.organisation.months == ("2025-04", "2025-05", "2025-06", "2025-07", "2025-08")
     assert trends.organisation.figures == tuple(m.total for m in view.months)
     # 2025-08: PTC 3 + PM 4 XS of 10 + 20 people.
     assert trends.organisation.at("2025-08").xs_share == Decimal("23.33")
 
 
-def test_levels_and_blocks_series_are_the_month_rows(built):
-    view, trends = built
+def test_levels_and_blocks_series_are_the_month_rows(plan_built):
+    view, trends = plan_built
     blocks = {s.name: s for s in trends.blocks}
     assert set(blocks) == {"Khối Chính quyền", "Khối Phường", "Khối Trường học"}
     assert blocks["Khối Trường học"].at("2025-08") is None
@@ -80,8 +33,8 @@ def test_levels_and_blocks_series_are_the_month_rows(built):
     assert levels["Cấp phường"].at("2025-04").headcount == 10 + 5 + 12
 
 
-def test_a_unit_history_follows_its_predecessors(built):
-    _, trends = built
+def test_a_unit_history_follows_its_predecessors(plan_built):
+    _, trends = plan_built
     pm = trends.units["PM"]
     assert {u.code for u in pm.predecessors} == {"GB", "TL"}
     assert pm.carried_months == ("2025-04", "2025-05", "2025-06")
@@ -92,8 +45,8 @@ def test_a_unit_history_follows_its_predecessors(built):
     assert trends.units["GB"].series.at("2025-07") is None and trends.units["GB"].carried_months == ()
 
 
-def test_a_small_predecessors_merged_levels_stay_merged_in_the_sum(built):
-    _, trends = built
+def test_a_small_predecessors_merged_levels_stay_merged_in_the_sum(plan_built):
+    _, trends = plan_built
     may = trends.units["PM"].series.at("2025-05")  # TL has 5 evaluated (merged); GB 10
     assert may.headcount == 15 and may.evaluated >= 10
     assert may.merged and may.ht is None and may.k is None and may.ht_k == 1
@@ -105,8 +58,8 @@ def test_combine_of_one_part_is_that_part():
     assert combine([figures], policy) is figures
 
 
-def test_movers_since_last_month_and_over_three_months(built):
-    _, trends = built
+def test_movers_since_last_month_and_over_three_months(plan_built):
+    _, trends = plan_built
     notes = trends.notes_for("2025-08")
     assert notes.movers.since == "2025-07" and notes.movers_3.since == "2025-05"
     # Since 2025-07: PTC 1 of 11 = 9,09% -> 30,00% (+20,91), PM 15,00% -> 20,00% (+5).
@@ -118,22 +71,22 @@ def test_movers_since_last_month_and_over_three_months(built):
     assert (pm.xs_share_before, pm.xs_share_now) == (Decimal("13.33"), Decimal("20.00"))
 
 
-def test_first_month_has_no_movers(built):
-    _, trends = built
+def test_first_month_has_no_movers(plan_built):
+    _, trends = plan_built
     notes = trends.notes_for("2025-04")
     assert notes.movers is None and notes.movers_3 is None and notes.missing == ()
 
 
-def test_quota_counts_xs_against_t_plus_xs_and_exactly_at_the_quota_is_within(built):
-    _, trends = built
+def test_quota_counts_xs_against_t_plus_xs_and_exactly_at_the_quota_is_within(plan_built):
+    _, trends = plan_built
     assert trends.notes_for("2025-04").over_quota == ()  # PTC: 2 of 10 = exactly 20%
     over = trends.notes_for("2025-08").over_quota
     assert [(q.unit.code, q.xs, q.base, q.share) for q in over] == [("PTC", 3, 10, Decimal("30.00"))]
     assert trends.quota_percent == Decimal("20.00")
 
 
-def test_low_coverage_and_missing_units(built):
-    _, trends = built
+def test_low_coverage_and_missing_units(plan_built):
+    _, trends = plan_built
     july = trends.notes_for("2025-07")
     assert [(c.unit.code, c.evaluated, c.headcount) for c in july.low_coverage] == [("PTC", 10, 11)]
     # GB and TL were replaced by PM: not missing. THGB has no successor: missing in 2025-08.
@@ -141,8 +94,8 @@ def test_low_coverage_and_missing_units(built):
     assert [u.code for u in trends.notes_for("2025-08").missing] == ["THGB"]
 
 
-def test_rewards_follow_the_base_salary_and_the_budget(built):
-    _, trends = built
+def test_rewards_follow_the_base_salary_and_the_budget(plan_built):
+    _, trends = plan_built
     august = trends.notes_for("2025-08").rewards
     assert (august.count, august.amount) == (7, 7 * 1_170_000)
     assert august.base_salary == 2_340_000
@@ -174,8 +127,8 @@ def test_bad_settings_are_refused_with_a_message_naming_them(name, value, words)
     assert name in str(refused.value) and words in str(refused.value)
 
 
-def test_brief_counts_xs_per_unit_by_block(built):
-    view, trends = built
+def test_brief_counts_xs_per_unit_by_block(plan_built):
+    view, trends = plan_built
     brief = next(b for b in build_briefs(view, trends) if b.month.month == "2025-07")
     counts = {(b.block, h.unit.code): h.count for b in brief.honour for h in b.units}
     assert counts == {("Khối Chính quyền", "PTC"): 1, ("Khối Phường", "PM"): 3, ("Khối Trường học", "THGB"): 2}
@@ -208,8 +161,8 @@ def test_reward_amount_by_the_rule_needs_every_level_it_pays():
     assert TrendSettings.from_settings(SETTINGS).rewards.amount(figures, "2025-08") == 1_170_000
 
 
-def test_brief_key_figures_and_its_twelve_months(built):
-    view, trends = built
+def test_brief_key_figures_and_its_twelve_months(plan_built):
+    view, trends = plan_built
     brief = next(b for b in build_briefs(view, trends) if b.month.month == "2025-07")
     assert (brief.xs.count, brief.xs.share) == (6, Decimal("13.95"))
     assert brief.xs.change == brief.xs.share - trends.organisation.at("2025-06").xs_share

@@ -123,6 +123,12 @@ def month_anchor(month: str) -> str:
     return f"thang-{month}"
 
 
+def unit_anchor(code: str) -> str:
+    """The id of a unit's section on an honour list page (its unit page, its feed and the search
+    page link there; theme/static/js/tim-kiem.js writes the same "#dv-" + code)."""
+    return f"dv-{code}"
+
+
 def chart_csv(page: str, chart_id: str) -> str:
     """A chart's figures as CSV, beside the page (at address `page`) that draws it."""
     return f"{page}{chart_id}.csv"

@@ -44,9 +44,3 @@ def fold_series(values: pd.Series) -> pd.Series:
     folded = pd.Index([fold(u) for u in uniques], dtype=object)
     result = pd.Series(folded.take(codes, allow_fill=True, fill_value=""), index=values.index)
     return result.where(codes >= 0, "")
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and value != value
-    )

@@ -38,15 +38,6 @@ def list_export_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def read_person_exports(folder: Path, root: Path, scale: RatingScale, problems: Problems) -> pd.DataFrame:
-    """Every person row of every export under `folder`; problems go to `problems`."""
-    frames = [read_person_file(path, path.relative_to(root).as_posix(), scale, problems) for path in list_export_files(folder)]
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return empty_people()
-    return pd.concat(frames, ignore_index=True)
-
-
 def read_person_file(path: Path, name: str, scale: RatingScale, problems: Problems) -> pd.DataFrame | None:
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         problems.info("ignored-file", "Tệp không phải bảng tính hay CSV, bỏ qua.", file=name)

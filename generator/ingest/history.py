@@ -8,7 +8,6 @@ import pandas as pd
 from generator.core.months import month_from_file_name, month_from_title, parse_month_column
 from generator.core.problems import InputRefused, Problems, Severity, report_values
 from .columns import HISTORY_ANCHOR, HISTORY_FIELDS, AliasTable
-from .exports import list_export_files
 from .files import read_tables
 from .header import find_header
 from .normalise import clean_text
@@ -21,12 +20,6 @@ HISTORY_COLUMNS = ("month", "unit_code", "unit_name", *COUNT_FIELDS, "file", "sh
 def empty_history() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in HISTORY_COLUMNS})
     return frame.astype({c: "Int64" for c in COUNT_FIELDS} | {"row": "int64"})
-
-
-def read_history(folder: Path, root: Path, problems: Problems) -> pd.DataFrame:
-    frames = [read_history_file(path, path.relative_to(root).as_posix(), problems) for path in list_export_files(folder)]
-    frames = [f for f in frames if f is not None and len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else empty_history()
 
 
 def read_history_file(path: Path, name: str, problems: Problems) -> pd.DataFrame | None:

@@ -114,9 +114,6 @@ def _summary_row(period: str, group: str, name: str, figures: Figures) -> Row:
     }
 
 
-_GROUP_NAMES = {"org": "toan-bo", "level": "cap", "block": "khoi"}
-
-
 def _summary_rows(site: SiteView) -> Iterator[Row]:
     def groups(total: Figures, blocks: Iterable[GroupRow], levels: Iterable[GroupRow], period: str) -> Iterator[Row]:
         yield _summary_row(period, "toan-bo", site.organisation, total)

@@ -51,11 +51,6 @@ def name_shard(number: int) -> str:
     return f"{FOLDER}ten/{number}.json"
 
 
-def unit_anchor(code: str) -> str:
-    """The id of a unit's section on an honour list page."""
-    return f"dv-{code}"
-
-
 def words(text: str) -> list[str]:
     return fold(text).split()
 
