@@ -8,7 +8,7 @@ DATA   ?= data
 OUTPUT ?= output
 SITEURL ?=
 
-.PHONY: site html serve publish test clean bench help plotly plotly-check
+.PHONY: site html serve publish test test-long clean bench help plotly plotly-check
 
 # The one copy of plotly.js the site ships (bar and scatter traces only) is
 # committed, so that building the site needs no Node. `make plotly` rebuilds it
@@ -25,6 +25,7 @@ SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 help:
 	@echo "make site     set up, build the site from $(DATA)/ into $(OUTPUT)/"
 	@echo "make test     set up, run the whole test suite"
+	@echo "make test-long  the non-interference tests on many more worlds (~10 min)"
 	@echo "make html     build only (no message)"
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
 	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
@@ -57,6 +58,10 @@ publish: $(VENV)/.installed
 
 test: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2
+
+# More worlds for the non-interference tests (what is merged must not depend on what it hides).
+test-long: $(VENV)/.installed-test | $(PLOTLY_BUNDLE)
+	CONGKHAI_LONG_TESTS=1 $(PY) -m pytest -q -n 2 tests/test_noninterference.py
 
 clean:
 	rm -rf $(OUTPUT)
