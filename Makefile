@@ -25,7 +25,7 @@ SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 help:
 	@echo "make site     set up, build the site from $(DATA)/ into $(OUTPUT)/"
 	@echo "make test     set up, run the whole test suite"
-	@echo "make test-long  the whole test suite, with the property tests run much longer (new random cases each run)"
+	@echo "make test-long  the whole test suite, its property tests (incremental builds, non-interference) run much longer"
 	@echo "make html     build only (no message)"
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
 	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
@@ -60,7 +60,8 @@ test: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2
 
 # CONGKHAI_LONG=1: tests/test_incremental.py's random sequences of changes, 60 of up to 8 steps
-# instead of the same 6 of up to 4 (about an hour on two cores).
+# instead of the same 6 of up to 4, and many more worlds for tests/test_noninterference.py
+# (about an hour on two cores).
 test-long: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	CONGKHAI_LONG=1 $(PY) -m pytest -q -n 2
 

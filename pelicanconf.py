@@ -62,6 +62,10 @@ CONGKHAI_QUOTA_SHARE = "0.20"
 CONGKHAI_QUOTA_BASE = "T+XS"
 CONGKHAI_QUOTA_NAME = "Nghị định 335/2025/NĐ-CP"
 CONGKHAI_COVERAGE_FLOOR = "0.95"
+# What the other merged units of a block (or level) must hold at least of HT+K, evaluated
+# and evaluated less XS; a build refused because merged figures could be worked out
+# merges more everywhere with a larger one.
+CONGKHAI_MERGE_MARGIN = 2
 # A month of more units than this is split by block: its page and its honour list show one
 # line per block, each block's units and names on a page of their own (None: never split).
 CONGKHAI_UNITS_PER_PAGE = 300

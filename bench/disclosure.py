@@ -5,8 +5,8 @@
 For each data folder (the demo's `data/`, or a city set from `python -m generator demo --out
 /tmp/city --months 12 --units 2000 --staff 177379`) prints: unit-months, those merged for being
 small and those merged to protect them (with the staff the extra merges hide, and their share of
-the unit-months at or above the minimum, which the contract caps at 5%), block-months whose
-totals are merged, totals without nâng mức / hạ mức, the seconds of choosing the merges and of
+the unit-months at or above the minimum, which the contract caps at 5%), block-months and
+block-years whose totals are merged, totals without nâng mức / hạ mức, the seconds of choosing the merges and of
 the auditor (CPU and wall), and how many merged counts the auditor proved safe. Not part of
 `make test`.
 """
@@ -57,6 +57,7 @@ def measure(data: Path, settings: dict) -> dict:
         "  staff they hide": sum(staff[key] for key in protects),
         "  share of unit-months >= minimum": f"{len(protects) / at_or_above:.2%}" if at_or_above else "-",
         "block-months merged": len(merges.blocks),
+        "block-years merged": sum(1 for year in view.years for block in year.blocks if block.figures.merged),
         "totals without nâng/hạ mức": len(merges.quiet),
         "choose merges s (wall / cpu)": f"{choose[0]:.2f} / {choose[1]:.2f}",
         "auditor s (wall / cpu)": f"{auditing[0]:.2f} / {auditing[1]:.2f}",

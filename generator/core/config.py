@@ -37,6 +37,10 @@ class Policy:
     quota: QuotaRule = field(default_factory=QuotaRule)
     coverage_floor: Decimal = Decimal("0.95")
     scale: RatingScale = field(default_factory=RatingScale)
+    # How much of HT+K, evaluated and evaluated less XS the other units of a merged group
+    # must hold at least (suppression.covered): more merges more, and leaves the auditor
+    # less to refuse.
+    merge_margin: int = 2
 
     def merges(self, evaluated: int) -> bool:
         """Whether a group of `evaluated` rated staff is too small to show HT and K apart."""
@@ -58,6 +62,7 @@ class Policy:
             min_evaluated=settings.get("CONGKHAI_MIN_EVALUATED", 10),
             quota=quota,
             coverage_floor=Decimal(str(settings.get("CONGKHAI_COVERAGE_FLOOR", "0.95"))),
+            merge_margin=settings.get("CONGKHAI_MERGE_MARGIN", 2),
         )
 
 
@@ -101,6 +106,7 @@ _ALLOWED = {
     "CONGKHAI_QUOTA_BASE": "phải là \"T+XS\" (Nghị định 335/2025) hoặc \"evaluated\" (số được đánh giá).",
     "CONGKHAI_QUOTA_NAME": "phải là chữ, ví dụ \"Nghị định 335/2025/NĐ-CP\".",
     "CONGKHAI_COVERAGE_FLOOR": "phải là tỷ lệ từ 0 đến 1, ví dụ \"0.95\" (95%).",
+    "CONGKHAI_MERGE_MARGIN": "phải là số nguyên từ 1 trở lên, không đặt trong ngoặc kép, ví dụ 2.",
     "CONGKHAI_UNITS_PER_PAGE": "phải là số nguyên từ 1 trở lên (ví dụ 300), hoặc None (không chia trang).",
     "CONGKHAI_ORGANISATION": "phải là chữ: tên cơ quan, ví dụ \"Quận Long Biên\".",
 }
@@ -111,6 +117,7 @@ _POLICY_CHECKS: dict[str, Callable[[object], bool]] = {
     "CONGKHAI_QUOTA_BASE": lambda v: v in ("T+XS", "evaluated"),
     "CONGKHAI_QUOTA_NAME": lambda v: isinstance(v, str) and bool(v.strip()),
     "CONGKHAI_COVERAGE_FLOOR": _share,
+    "CONGKHAI_MERGE_MARGIN": lambda v: _whole(v, 1),
 }
 _OTHER_CHECKS: dict[str, Callable[[object], bool]] = {
     "CONGKHAI_UNITS_PER_PAGE": lambda v: v is None or _whole(v, 1),

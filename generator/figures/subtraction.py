@@ -18,8 +18,9 @@ that a hidden count is zero is allowed: the contract accepts that "nobody in
 the merged units got a K" can be learnt.
 
 The module knows nothing of where the cells and totals come from: the
-suppression feeds it what it is about to publish, the auditor what the site
-view does publish.
+auditor (`view.audit`) feeds it what the site view publishes. The suppression
+does not use it: a proof reads the hidden counts, and what is merged must not
+depend on them (`suppression`).
 """
 from __future__ import annotations
 

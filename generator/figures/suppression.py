@@ -7,13 +7,35 @@ Secondary (complementary cells, as statistical offices call them, the method
 of tau-ARGUS and sdcTable): the block, level and organisation totals stay
 published, so that subtracting every other unit's figures from them could
 still prove that a merged unit holds a K, or a nâng mức or hạ mức above zero.
-Where it could, another unit of the same block and month is merged as well:
-the one with the fewest staff that alone takes away the proof, else the
-smallest that helps, until nothing is proven (`subtraction.exposures`).
-Where no unit of the block can hold what is hidden (its other units have no
-HT+K at all), the block's own total shows HT and K merged, and so does
-another block's of the same level, since the level less its other blocks
-would give it back.
+
+The pattern is chosen from what the site publishes anyway, never from what it
+hides. An outsider who knows the rule and sees which cells are merged must
+learn nothing from the choice: a rule that merged more where a merged unit
+holds a K would name that unit by merging. So nothing here reads HT, K, nâng
+mức or hạ mức. Each unit-month is seen only through its headcount, its
+evaluated staff, its XS and its HT+K (published for every unit), and through
+what these bound: a merged unit can hide at most HT+K of K, at most its
+evaluated staff of nâng mức and at most its evaluated less XS of hạ mức.
+
+The merged units whose sum a published total gives (those of a block whose
+total is published; those of a level's blocks whose totals are merged, which
+the level less its other blocks gives) are a *merged group*. A group is
+covered when, for each of the three bounds, the others of the group together
+reach at least the margin (`Policy.merge_margin`, 2 unless set) and at least the largest one's bound (HT+K) or half of
+it (evaluated, evaluated less XS): then a total proves a merged unit's count
+above zero only where nearly everyone the others could hide holds it, e.g.
+where the others' HT+K are all K.
+
+Per month, block by block: a block with a small unit merges the fewest staff
+of its other units that make its merged group covered. Where no choice of
+them can, the block's total is merged too, and the level's merged group (the
+merged units of its blocks whose totals are merged) is covered the same way
+from the level's other units, merging the total of each block it takes a
+unit from. Where even the whole level cannot cover nâng mức or hạ mức, the
+level's and the organisation's show none (the last resort of the contract);
+where it cannot cover K, the auditor (`view.audit`) decides and the build
+refuses if anything is proven. The auditor checks every build whatever the
+rule says.
 
 Years need nothing of their own: a block's or level's year shows HT and K
 merged when any of its months does (see `public`), so each year total is the
@@ -21,7 +43,8 @@ sum of published month totals and proves nothing they do not.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,16 +52,16 @@ import pandas as pd
 from .aggregate import ORGANISATION_KEY
 from generator.core.config import Policy
 from generator.ingest.registry import Registry
-from .subtraction import QUANTITIES, Cell, Exposure, Total, exposures
 
 SMALL = "small"  # fewer evaluated staff than the minimum
 PROTECTS = "protects"  # merged so that a small unit of its block cannot be recovered
-TOTAL_GROUPS = ("block", "level", "org")
-# How many candidate units (fewest staff first) are tried for taking away a proof on their own.
-CANDIDATES_TRIED = 12
-# How many steps one proof may take before the month is left to the auditor: where the
-# published totals prove it whatever is merged, more merging only hides more.
-STEPS_PER_PROOF = 8
+# Share of the largest bound the others must reach: K can be all of a unit's HT+K,
+# nâng mức and hạ mức are a few in a hundred.
+SHARES = (1.0, 0.5, 0.5)  # HT+K, evaluated, evaluated less XS
+# Partners are searched exhaustively among this many candidates (fewest staff first),
+# in sets of at most PARTNERS; beyond that, one at a time.
+CANDIDATES_TRIED = 16
+PARTNERS = 3
 
 
 @dataclass(frozen=True)
@@ -47,8 +70,8 @@ class Merges:
 
     reasons: Mapping[tuple[str, str], str]  # (month, unit code) -> SMALL or PROTECTS
     blocks: frozenset[tuple[str, str]] = frozenset()  # (month, block) merged to protect a unit
-    # (month, "block" | "level" | "org", key): totals that show no nâng mức or hạ mức, the
-    # last resort where a small unit is all there is of its level.
+    # (month, "level" | "org", key): totals that show no nâng mức or hạ mức, the last
+    # resort where a level cannot cover a small unit of its own.
     quiet: frozenset[tuple[str, str, str]] = frozenset()
 
     def reason(self, month: str, unit: str) -> str | None:
@@ -64,6 +87,10 @@ class Merges:
         return sum(1 for r in self.reasons.values() if r == reason)
 
 
+# The only columns the rule may read: what every unit's row publishes.
+PUBLISHED = ("month", "unit_code", "headcount", "evaluated", "xs", "t")
+
+
 def choose_merges(units: pd.DataFrame, registry: Registry, policy: Policy) -> Merges:
     """The merged unit-months of `units` (aggregate.unit_months): small units, and their complements."""
     reasons: dict[tuple[str, str], str] = {}
@@ -71,169 +98,167 @@ def choose_merges(units: pd.DataFrame, registry: Registry, policy: Policy) -> Me
     quiet: set[tuple[str, str, str]] = set()
     if units.empty:
         return Merges(reasons)
-    frame = _with_groups(units, registry)
+    frame = _published(units, registry)
     order = {code: i for i, code in enumerate(registry.units)}
     for month, rows in frame.groupby("month", sort=True):
-        month_units = _MonthUnits(month, rows, order, policy)
-        for code in month_units.small:
+        chosen = _Month(rows, order, policy)
+        chosen.protect()
+        for code in chosen.small:
             reasons[(month, code)] = SMALL
-        month_units.protect()
-        for code in month_units.merged.difference(month_units.small):
+        for code in chosen.merged.difference(chosen.small):
             reasons[(month, code)] = PROTECTS
-        blocks.update((month, block) for block in month_units.hidden_blocks)
-        quiet.update((month, group, key) for group, key in month_units.quiet)
+        blocks.update((month, block) for block in chosen.hidden_blocks)
+        quiet.update((month, group, key) for group, key in chosen.quiet)
     return Merges(reasons, frozenset(blocks), frozenset(quiet))
 
 
-def _month_totals(month: str, rows: pd.DataFrame, policy: Policy) -> Iterator[tuple[str, str, Total]]:
-    """(group, key, total): the K, nâng mức and hạ mức totals a month publishes for its blocks,
-    levels and organisation before any of them is merged or left out.
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    code: str
+    block: str
+    level: str
+    order: int
+    headcount: int
+    bounds: tuple[int, int, int]  # the most it can hide: K (HT+K), nâng mức (evaluated), hạ mức (evaluated - XS)
 
-    A group too small to publish HT and K separately publishes none of them; a nâng
-    mức or hạ mức total exists only where every unit of the group has one.
-    """
-    for group in TOTAL_GROUPS:
-        for key, members in rows.groupby(group, sort=True):
-            if key == "" or policy.merges(int(members["evaluated"].sum())):
-                continue
-            keys = tuple((month, code) for code in members["unit_code"])
-            for quantity in QUANTITIES:
-                values = members[quantity]
-                if values.notna().all():
-                    yield group, key, Total(f"{key}, {month}", quantity, keys, int(values.sum()))
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.headcount, self.order)
 
 
-@dataclass(frozen=True)
-class _Move:
-    units: frozenset[str] = frozenset()
-    blocks: frozenset[str] = frozenset()
-    quiet: frozenset[tuple[str, str]] = frozenset()
+def covered(units: Iterable[_Unit], margin: int, quantities: tuple[int, ...] = (0, 1, 2)) -> bool:
+    """Whether a merged group's hidden counts are each covered by the others of the group."""
+    return _shortfall(list(units), margin, quantities) == 0
 
 
-class _MonthUnits:
-    """One month's units, their true counts, and the merges chosen so far."""
+def _shortfall(units: list[_Unit], margin: int, quantities: tuple[int, ...] = (0, 1, 2)) -> float:
+    """How far a merged group is from covered, summed over the bounds `quantities` (0: covered)."""
+    missing = 0.0
+    for index in quantities:
+        share = SHARES[index]
+        values = [u.bounds[index] for u in units]
+        total = sum(values)
+        if total == 0:
+            continue  # nothing hidden: the group's count is 0 for all to see
+        top = max(values)
+        missing += max(0.0, max(margin, share * top) - (total - top))
+    return missing
 
-    def __init__(self, month: str, rows: pd.DataFrame, order: Mapping[str, int], policy: Policy):
-        self.month = month
-        self.policy = policy
-        self.rows = rows.assign(_order=rows["unit_code"].map(order)).sort_values("_order", kind="stable")
-        self.by_code = {r["unit_code"]: r for r in self.rows.to_dict("records")}
-        self.small = [code for code, r in self.by_code.items() if policy.merges(int(r["evaluated"]))]
+
+class _Month:
+    """One month's units as published, and the merges chosen so far."""
+
+    def __init__(self, rows: pd.DataFrame, order: Mapping[str, int], policy: Policy):
+        self.margin = policy.merge_margin
+        self.units: dict[str, _Unit] = {}
+        for code, block, level, headcount, evaluated, xs, t in zip(
+                rows["unit_code"], rows["block"], rows["level"], rows["headcount"], rows["evaluated"], rows["xs"],
+                rows["t"]):
+            evaluated, xs, t = int(evaluated), int(xs), int(t)
+            self.units[code] = _Unit(code, block, level, order[code], int(headcount),
+                                     (evaluated - xs - t, evaluated, evaluated - xs))
+        ordered = sorted(self.units.values(), key=lambda u: u.order)
+        self.small = [u.code for u in ordered if policy.merges(u.bounds[1])]
         self.merged = set(self.small)
+        self.blocks = _members(ordered, "block")
+        self.levels = _members(ordered, "level")
+        # A total too small to show HT and K apart is merged whatever this rule says.
+        self.small_blocks = {b for b, members in self.blocks.items()
+                             if policy.merges(sum(self.units[c].bounds[1] for c in members))}
         self.hidden_blocks: set[str] = set()
         self.quiet: set[tuple[str, str]] = set()
-        # Made once: each trial move only leaves some of them out.
-        self.totals = list(_month_totals(month, self.rows, policy))
 
     def protect(self) -> None:
-        """Merge more units (and, where no unit can help, block totals) until nothing is proven."""
-        if not self.small:
+        for block, members in self.blocks.items():
+            if self.merged.intersection(members) and block not in self.small_blocks:
+                partners = self._partners(self._group(members), [c for c in members if c not in self.merged])
+                if partners is not None:
+                    self.merged.update(u.code for u in partners)
+                else:
+                    self.hidden_blocks.add(block)
+        for level, members in self.levels.items():
+            self._protect_level(level, members)
+
+    def _hidden(self, block: str) -> bool:
+        return block in self.hidden_blocks or block in self.small_blocks
+
+    def _group(self, codes: Iterable[str]) -> list[_Unit]:
+        return [self.units[c] for c in codes if c in self.merged]
+
+    def _protect_level(self, level: str, members: list[str]) -> None:
+        """The level less its blocks whose totals are published gives the sum of the merged units of the others."""
+        pool = self._group(c for c in members if self._hidden(self.units[c].block))
+        if not pool or covered(pool, self.margin):
             return
-        steps: dict[tuple[str, str], int] = {}
-        while found := self._exposures(_Move()):
-            target = min(found, key=lambda e: (self.by_code[e.unit]["_order"], QUANTITIES.index(e.quantity)))
-            steps[(target.unit, target.quantity)] = steps.get((target.unit, target.quantity), 0) + 1
-            move = self._next_move(target) if steps[(target.unit, target.quantity)] <= STEPS_PER_PROOF else None
-            if move is None:  # nothing left that helps: the auditor refuses the build
+        # A unit of a block whose total is published joins the pool only with its block's
+        # total merged, and brings the block's merged units with it.
+        candidates = [c for c in members if c not in self.merged]
+        for quantities in ((0, 1, 2), (1, 2)):
+            partners = self._partners(pool, candidates, quantities, joining=True)
+            if partners is not None:
+                self.merged.update(u.code for u in partners)
+                self.hidden_blocks.update(u.block for u in partners if not self._hidden(u.block))
                 return
-            self.merged |= move.units
-            self.hidden_blocks |= move.blocks
-            self.quiet |= move.quiet
+        # Even the whole level cannot cover nâng mức or hạ mức: they go from the level's
+        # total and the organisation's (which less the other levels gives the level's).
+        # What it cannot cover of K is the auditor's to judge.
+        if level:
+            self.quiet.add(("level", level))
+        self.quiet.add(("org", ORGANISATION_KEY))
 
-    def _exposures(self, move: _Move, only: Exposure | None = None) -> list[Exposure]:
-        merged, hidden, quiet = self.merged | move.units, self.hidden_blocks | move.blocks, self.quiet | move.quiet
-        cells = (_cell(self.month, r, r["unit_code"] in merged) for r in self.by_code.values())
-        totals = (total for group, key, total in self.totals
-                  if not (group == "block" and key in hidden) and (total.quantity == "k" or (group, key) not in quiet))
-        wanted = None if only is None else [((self.month, only.unit), only.quantity)]
-        return exposures(cells, totals, wanted)
+    def _partners(self, group: list[_Unit], candidates: list[str], quantities: tuple[int, ...] = (0, 1, 2),
+                  joining: bool = False) -> list[_Unit] | None:
+        """The fewest staff of `candidates` whose merging covers `group`; None if none do.
 
-    def _clears(self, move: _Move, target: Exposure) -> bool:
-        return not self._exposures(move, only=target)
+        `joining`: a candidate's block total is merged with it, so its block's merged units join the group too."""
+        pool = sorted((self.units[c] for c in candidates), key=lambda u: u.key)
 
-    def _candidates(self, group: str, value: str, quantity: str) -> list[str]:
-        """Unmerged units of a group that could hold some of `quantity`, fewest staff first."""
-        codes = [code for code, r in self.by_code.items()
-                 if code not in self.merged and r[group] == value and _can_hold(r, quantity)]
-        return sorted(codes, key=lambda code: (int(self.by_code[code]["headcount"]), self.by_code[code]["_order"]))
+        def brought(chosen: tuple[_Unit, ...]) -> list[_Unit]:
+            extra = list(chosen)
+            if joining:
+                seen = {u.code for u in group} | {u.code for u in chosen}
+                for block in dict.fromkeys(u.block for u in chosen):
+                    if not self._hidden(block):
+                        extra += [self.units[c] for c in self.blocks[block] if c in self.merged and c not in seen]
+            return extra
 
-    def _next_move(self, target: Exposure) -> _Move | None:
-        """Fewest staff that take away the proof: a unit of the block; else the block's total with
-        another block's of the level (the level less the other blocks gives a block's total);
-        else the smallest step that helps."""
-        unit = self.by_code[target.unit]
-        block, quantity = unit["block"], target.quantity
-        in_block = self._candidates("block", block, quantity)
-        for code in in_block[:CANDIDATES_TRIED]:
-            if self._clears(_Move(units=frozenset({code})), target):
-                return _Move(units=frozenset({code}))
-        if block not in self.hidden_blocks:
-            own = _Move(blocks=frozenset({block}))
-            if self._clears(own, target):
-                return own
-            # Units without a level are given away by the organisation less the levels.
-            scope = ("level", unit["level"])
-            for other in self._other_blocks(scope, block, quantity):
-                both = _Move(blocks=frozenset({block, other}))
-                if self._clears(both, target):
-                    return both
-                for code in self._candidates("block", other, quantity)[:CANDIDATES_TRIED]:
-                    with_unit = _Move(units=frozenset({code}), blocks=both.blocks)
-                    if self._clears(with_unit, target):
-                        return with_unit
-        if in_block:
-            return _Move(units=frozenset({in_block[0]}))
-        if block not in self.hidden_blocks:
-            return _Move(blocks=frozenset({block}))
-        wider = self._candidates("level", unit["level"], quantity)
-        if wider:
-            return _Move(units=frozenset({wider[0]}))
-        if quantity != "k":
-            # The unit is all there is of its level: the organisation less the other levels
-            # gives it. HT and K of levels and organisation stay; nâng mức and hạ mức go.
-            for group in TOTAL_GROUPS:
-                if unit[group] and (group, unit[group]) not in self.quiet:
-                    return _Move(quiet=frozenset({(group, unit[group])}))
-            for key in sorted(set(self.rows["level"]) - {""}):
-                if ("level", key) not in self.quiet:
-                    return _Move(quiet=frozenset({("level", key)}))
-        return None
+        def cost(chosen: tuple[_Unit, ...]) -> tuple:
+            new_blocks = len({u.block for u in chosen if not self._hidden(u.block)}) if joining else 0
+            return (new_blocks, sum(u.headcount for u in chosen), tuple(u.order for u in chosen))
 
-    def _other_blocks(self, scope: tuple[str, str], block: str, quantity: str) -> list[str]:
-        """The level's other blocks, those whose merged units can already hold `quantity` first, then smallest."""
-        group, value = scope
-        sizes: dict[str, int] = {}
-        ready: set[str] = set()
-        for code, r in self.by_code.items():
-            if r[group] != value or r["block"] == block or r["block"] in self.hidden_blocks:
-                continue
-            sizes[r["block"]] = sizes.get(r["block"], 0) + int(r["headcount"])
-            if code in self.merged and _can_hold(r, quantity):
-                ready.add(r["block"])
-        return sorted(sizes, key=lambda b: (b not in ready, sizes[b], b))
+        best = None
+        tried = pool[:CANDIDATES_TRIED]
+        for size in range(1, PARTNERS + 1):
+            for chosen in itertools.combinations(tried, size):
+                if (best is None or cost(chosen) < cost(best)) and covered(group + brought(chosen), self.margin, quantities):
+                    best = chosen
+        if best is not None:
+            return list(best)
+        # One at a time, the candidate that brings the group nearest to covered (fewest staff on a tie).
+        chosen: list[_Unit] = []
+        rest = list(pool)
+        while rest:
+            current = _shortfall(group + brought(tuple(chosen)), self.margin, quantities)
+            if current == 0:
+                return chosen
+            step = min(rest, key=lambda u: (_shortfall(group + brought((*chosen, u)), self.margin, quantities), u.key))
+            if _shortfall(group + brought((*chosen, step)), self.margin, quantities) >= current:
+                return None
+            chosen.append(step)
+            rest.remove(step)
+        return chosen if covered(group + brought(tuple(chosen)), self.margin, quantities) else None
 
 
-def _can_hold(row: Mapping, quantity: str) -> bool:
-    """Whether a unit, once merged, could hold some of the hidden `quantity`."""
-    if quantity == "k":
-        return int(row["ht"]) + int(row["k"]) > 0
-    if quantity == "raised":
-        return int(row["evaluated"]) > 0
-    return int(row["evaluated"]) - int(row["xs"]) > 0
+def _members(units: list[_Unit], group: str) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = {}
+    for unit in units:
+        members.setdefault(getattr(unit, group), []).append(unit.code)
+    return members
 
 
-def _cell(month: str, row: Mapping, merged: bool) -> Cell:
-    def shown(name: str) -> int | None:
-        value = row[name]
-        return None if merged or pd.isna(value) else int(value)
-
-    return Cell(month, row["unit_code"], int(row["evaluated"]), int(row["xs"]), int(row["ht"]) + int(row["k"]),
-                shown("k"), shown("raised"), shown("lowered"))
-
-
-def _with_groups(units: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+def _published(units: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """The unit-months' published columns with their block and level: nothing hidden is read past here."""
     groups = registry.frame()[["unit_code", "block", "level"]]
-    frame = units.merge(groups, on="unit_code", how="left")
+    frame = units[list(PUBLISHED)].merge(groups, on="unit_code", how="left")
     frame["level"] = frame["level"].fillna("")
-    frame["org"] = ORGANISATION_KEY
     return frame

@@ -23,7 +23,7 @@ SUMMARY_COLUMNS = (
     "ly_do_gop",
 )
 # Why a row leaves HT, K, nâng mức and hạ mức empty (ly_do_gop), for a reader in a spreadsheet.
-MERGE_REASONS = {SMALL: "ít người được đánh giá", PROTECTS: "gộp để bảo vệ đơn vị nhỏ cùng khối"}
+MERGE_REASONS = {SMALL: "ít người được đánh giá", PROTECTS: "gộp để bảo vệ đơn vị nhỏ"}
 WITHHELD_NAME = "(không công bố)"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -144,7 +144,7 @@ def _merges_summary(view) -> str:
     protecting = sum(1 for f in rows if f.protects)
     line = f"Gộp HT+K: {small} đơn vị-tháng có ít người được đánh giá"
     if protecting or blocks:
-        line += f"; gộp thêm {protecting} đơn vị-tháng và {blocks} tổng khối để bảo vệ đơn vị nhỏ cùng khối"
+        line += f"; gộp thêm {protecting} đơn vị-tháng và {blocks} tổng khối để bảo vệ đơn vị nhỏ"
     return line + ". Kiểm tra cộng trừ: không số đã gộp nào suy ra được."
 
 

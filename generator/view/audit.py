@@ -81,9 +81,11 @@ def check(site: SiteView, policy: Policy, problems: Problems) -> int:
             f"Đơn vị {names.get(exposure.unit, exposure.unit)} ({exposure.unit}), {period}: chỉ công bố HT+K gộp, "
             f"nhưng cộng trừ các số đã công bố chứng minh được {_WORDS[exposure.quantity]} ít nhất là "
             f"{exposure.least}. Lộ qua: {'; '.join(exposure.giveaway)}.",
-            suggestion="Không công bố. Gộp thêm đơn vị không che được số này: các tổng luôn được công bố (toàn bộ, "
-                       "từng cấp) đủ để suy ra nó. Nếu có đơn vị chưa ghi cấp trong units.csv, hãy ghi cấp cho nó "
-                       "(toàn bộ trừ các cấp cho ra các đơn vị không có cấp); nếu không, báo nhóm kỹ thuật.",
+            suggestion="Không công bố. Việc chọn gộp không dựa vào các số bị che (để chính việc gộp không tiết lộ "
+                       "chúng), nên khi các đơn vị gộp cùng nhóm gần như toàn người K thì các tổng vẫn suy ra được. "
+                       f"Tăng CONGKHAI_MERGE_MARGIN trong tệp cấu hình (đang là {policy.merge_margin}) rồi tạo lại: "
+                       "mọi tháng sẽ gộp thêm. Nếu có đơn vị chưa ghi cấp trong units.csv, hãy ghi cấp cho nó "
+                       "(toàn bộ trừ các cấp cho ra các đơn vị không có cấp); nếu vẫn không được, báo nhóm kỹ thuật.",
         )
     return sum(1 for view in site.months for row in view.rows if row.figures.merged)
 

@@ -187,7 +187,7 @@ def build_site_view(
         if kind == "year"
     )
     return SiteView(organisation, demo, tuple(month_views), unit_views, years, policy.min_evaluated, policy.honour_list,
-                    quota=policy.quota, coverage_floor=policy.coverage_floor)
+                    quota=policy.quota, coverage_floor=policy.coverage_floor, merge_margin=policy.merge_margin)
 
 
 def with_corrections(site: SiteView, corrections: list[CorrectionNotice]) -> SiteView:

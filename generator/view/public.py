@@ -56,7 +56,7 @@ class Figures:
 
     @property
     def protects(self) -> bool:
-        """Merged only to protect a small unit of the same block (secondary suppression)."""
+        """Merged only to protect a small unit (secondary suppression)."""
         return self.merged_as == PROTECTS
 
 
@@ -299,6 +299,7 @@ class SiteView:
     # The rest of the publication policy, shown on the "about the data" page.
     quota: QuotaRule = QuotaRule()
     coverage_floor: Decimal = Decimal("0.95")
+    merge_margin: int = 2  # suppression: what the others of a merged group must hold at least
     corrections: tuple[CorrectionNotice, ...] = ()  # newest first
 
     @property
