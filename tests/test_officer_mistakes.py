@@ -172,9 +172,29 @@ def final_rating_and_second_header_row_deleted(data: DataDir) -> str:
     return "ở 30 trong 40 dòng có cả xếp loại và điểm (75,00%, quá 5%)"
 
 
+# --- UTF-8 opened as ANSI and saved again -------------------------------------------------------
+
+
+def as_ansi(value: object) -> object:
+    """What Excel shows of UTF-8 text it opened as Windows-1252 (ftfy's codec keeps the 5 bytes Windows leaves undefined)."""
+    import ftfy  # noqa: F401 (registers the codec)
+
+    return value.encode("utf-8").decode("sloppy-windows-1252") if isinstance(value, str) else value
+
+
+def mojibake_xlsx(data: DataDir) -> str:
+    write_xlsx_rows(data.exports / "2024-10.xlsx", [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *clean_rows()]])
+    return "đã được mở như văn bản ANSI (Windows-1252) rồi lưu lại"
+
+
+def mojibake_csv(data: DataDir) -> str:
+    write_csv(data.exports / "2024-10.csv", [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *clean_rows()]])
+    return "ô C2: “Nguyá»…n VÄƒn An 0” (đúng ra là “Nguyễn Văn An 0”)"
+
+
 DATA_MISTAKES = [legacy_tcvn3_name, legacy_vni_name, csv_named_xlsx, xlsx_named_xls, question_marks, person_twice,
                  person_in_two_units, unknown_unit_code, unknown_unit_name, summary_not_adding_up, month_sent_twice,
-                 final_rating_deleted, final_rating_and_second_header_row_deleted]
+                 final_rating_deleted, final_rating_and_second_header_row_deleted, mojibake_xlsx, mojibake_csv]
 
 
 def write_xlsx_rows(path: Path, rows: list[list[object]]) -> None:
@@ -220,6 +240,8 @@ ENGLISH_DETAILS = {
                           "“Thủ trưởng xếp loại”, “Kết quả xếp loại”, “Xếp loại”",
     final_rating_and_second_header_row_deleted: "“Kết quả xếp loại” ↔ “Điểm thẩm định”: 30/40 (75,00%) > 5%; "
                                                 "3: “80” → T ≠ “Hoàn thành xuất sắc nhiệm vụ” (XS)",
+    mojibake_xlsx: "UTF-8 → ANSI (Windows-1252); “Sheet”, B1: “MÃ£ CB” → “Mã CB”",
+    mojibake_csv: "C2: “Nguyá»…n VÄƒn An 0” → “Nguyễn Văn An 0”",
     summary_not_adding_up: "PTC, 09/2023: HTXSNV 2, HTTNV 10, HTNV 5, KHTNV 1 = 18 ≠ Tổng số 20",
 }
 
@@ -448,6 +470,41 @@ def test_convert_font_on_a_unicode_file_writes_nothing(tmp_path: Path) -> None:
     result = generator("convert-font", str(source))
     assert result.returncode == 0 and "không có ô nào" in assert_plain(result)
     assert not source.with_name("2024-10 (Unicode).csv").exists()
+
+
+@pytest.mark.parametrize("mistake", [mojibake_xlsx, mojibake_csv], ids=["xlsx", "csv"])
+def test_convert_font_repairs_utf8_saved_as_ansi_and_never_calls_it_a_legacy_font(tmp_path: Path, mistake) -> None:
+    data = DataDir(tmp_path / "data")
+    mistake(data)
+    [source] = data.exports.iterdir()
+    refused = assert_plain(generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html")))
+    assert "TCVN3" not in refused.split("Đây không phải")[0] and "VNI" not in refused.split("Đây không phải")[0]
+    result = generator("convert-font", str(source))
+    text = assert_plain(result)
+    assert result.returncode == 0 and "(UTF-8 → ANSI)" in text and "(TCVN3)" not in text and "(VNI)" not in text, text
+    assert "“Nguyá»…n VÄƒn An 0” → “Nguyễn Văn An 0” (UTF-8 → ANSI)" in text
+    fixed = source.with_name(f"{source.stem} (Unicode){source.suffix}")
+    source.unlink()
+    result = generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html"))
+    assert result.returncode == 0 and "Lỗi: 0" in result.stdout, output_of(result)
+    if fixed.suffix == ".csv":
+        assert "Nguyễn Văn An 0" in fixed.read_text("utf-8-sig")
+    else:
+        assert openpyxl.load_workbook(fixed).active["C2"].value == "Nguyễn Văn An 0"
+
+
+def test_a_csv_opened_as_ansi_and_saved_as_ansi_again_reads_as_it_was(tmp_path: Path) -> None:
+    # Excel writes back the very bytes it read: the file is UTF-8 again, nothing to repair.
+    data = DataDir(tmp_path / "data")
+    people = clean_rows()
+    people[1][11] = "Hoàn thành xuất sắc nhiệm vụ"
+    rows = [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *people]]
+    text = "\r\n".join(",".join(str(c) for c in row) for row in rows) + "\r\n"
+    (data.exports / "2024-10.csv").write_bytes(text.encode("sloppy-windows-1252"))
+    result = generator("build", "--data", str(data.root), "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, output_of(result)
+    honour = (tmp_path / "site/thang/2024-10/xuat-sac/index.html").read_text("utf-8")
+    assert "Trần Thị Bình 1" in honour and "Ã" not in honour
 
 
 def test_a_changed_published_month_names_its_export_and_rows_not_the_store_file(tmp_path: Path) -> None:
