@@ -162,7 +162,7 @@ def read_person_sheet(
     _report(problems, "invalid-reward", "Số tiền khen thưởng không đọc được.", text("reward"), rows, invalid, columns, "reward", where, suggest=lambda _: "Ghi số tiền bằng đồng, ví dụ 1.170.000.")
 
     for field in WRITTEN_FIELDS:
-        out[as_written(field)] = clean_text(text(field))
+        out[as_written(field)] = text(field)
     out["file"] = sheet.file
     out["sheet"] = sheet.sheet or ""
     out["row"] = data.index.astype("int64")
