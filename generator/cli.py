@@ -301,7 +301,7 @@ def run_convert_font(args) -> int:
         print(error, file=sys.stderr)
         return 1
     if not changes:
-        print(f"{args.file}: không có ô nào gõ bằng bảng mã TCVN3 hay VNI; không ghi tệp mới.")
+        print(f"{args.file}: không có ô nào gõ bằng bảng mã TCVN3 hay VNI, hay bị hỏng mã do lưu dưới dạng ANSI; không ghi tệp mới.")
         return 0
     shown = 20
     print(f"Đã chuyển {len(changes)} ô sang Unicode:")

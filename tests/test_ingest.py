@@ -196,9 +196,27 @@ def test_not_evaluated_lookalike_is_never_suggested_a_rating(data_dir):
 
 
 def test_score_that_disagrees_with_rating_is_a_warning(data_dir):
-    data_dir.export_csv("a.csv", [person_row(1, "1", "An", "PTC", final="HTTNV", score="95")])
-    [warning] = run(data_dir).problems.of("score-disagrees")
-    assert warning.row == 2 and warning.value == "95"
+    rows = [person_row(i, str(i), f"An {i}", "PTC", final="HTTNV", score="80") for i in range(20)]
+    rows[0] = person_row(0, "0", "An 0", "PTC", final="HTTNV", score="95,5")
+    data_dir.export_csv("a.csv", rows)
+    problems = run(data_dir).problems
+    [warning] = problems.of("score-disagrees")  # 1 of 20 rated rows: 5%, not more
+    assert warning.row == 2 and warning.value == "95,5" and not problems.has_errors
+    assert warning.message == "Điểm “95,5” ứng với mức XS, nhưng xếp loại là “HTTNV” (T)."
+
+
+def test_ratings_that_disagree_with_scores_in_more_than_5_percent_of_rows_are_one_error(data_dir):
+    rows = [person_row(i, str(i), f"An {i}", "PTC", final="Hoàn thành tốt nhiệm vụ", score="80") for i in range(20)]
+    rows[3][11] = rows[7][11] = "Hoàn thành xuất sắc nhiệm vụ"
+    rows[9][10], rows[9][11] = "", "Hoàn thành nhiệm vụ"  # no score: cannot disagree
+    rows[12][11] = ""  # no rating: taken from the score, agrees by itself
+    data_dir.export_csv("a.csv", rows)
+    problems = run(data_dir).problems
+    [error] = problems.of("rating-column-suspect")
+    assert not problems.of("score-disagrees")
+    assert (error.row, error.column) == (5, "Thủ trưởng xếp loại")
+    assert "2 trong 18 dòng" in error.message and "(11,11%, quá 5%)" in error.message
+    assert "dòng 5: điểm “80” ứng với T, xếp loại “Hoàn thành xuất sắc nhiệm vụ” (XS)" in error.message
 
 
 def test_numeric_id_from_a_spreadsheet_reads_as_text(data_dir):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from generator.demo import vocabulary as demo
-from generator.ingest import legacyfont
+from generator.ingest import legacyfont, mojibake
 from generator.ingest.files import read_tables
 from generator.ingest.legacyfont import TCVN3, VNI, convert, legacy_encoding
 from generator.core.problems import InputRefused, Problems
@@ -72,6 +72,23 @@ def test_real_vietnamese_english_and_unit_names_are_never_taken_for_legacy() -> 
     assert mistaken == []
 
 
+def as_ansi(text: str) -> str:
+    """UTF-8 text as Excel shows it when it opens the file as Windows-1252 ("ANSI")."""
+    return text.encode("utf-8").decode("sloppy-windows-1252")  # ftfy's codec, as Windows keeps 5 undefined bytes
+
+
+def test_utf8_read_as_ansi_is_never_a_legacy_font_and_is_repaired() -> None:
+    texts = [t for t in demo_names() + REAL_TEXT if not t.isascii()]
+    damaged = {as_ansi(text): text for text in texts}
+    assert [text for text in damaged if legacy_encoding(text)] == []
+    assert mojibake.repairs(damaged) == damaged  # every cell of a damaged file comes back
+
+
+def test_real_text_and_legacy_fonts_are_never_taken_for_utf8_read_as_ansi() -> None:
+    legacy = [typed for _, tcvn3, vni in TONE_WORDS.values() for typed in (tcvn3, vni)]
+    assert mojibake.repairs(demo_names() + REAL_TEXT + legacy + ["NguyÔn ThÞ Giang", "Nguyeãn Thò Giang"]) == {}
+
+
 def refusal(path: Path) -> InputRefused:
     with pytest.raises(InputRefused) as refused:
         read_tables(path, path.name, Problems())
@@ -95,6 +112,23 @@ def test_one_legacy_name_among_thousands_is_refused_naming_its_cell(tmp_path: Pa
     assert f"trang tính “T10”, ô B1502: “{typed}” (đúng ra là “Nguyễn Thị Giang”)" in refused.message
     assert f'python -m generator convert-font "{path}"' in refused.message
     assert refused.message.startswith("1 ô")
+
+
+def test_one_name_read_as_ansi_among_thousands_is_refused_as_such_not_as_a_legacy_font(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "T10"
+    sheet.append(["Mã CB", "Họ và tên", "Đơn vị", "Xếp loại"])
+    for number, name in enumerate(demo_names()[:3000]):
+        sheet.append([f"CB{number}", name, "Phòng Nội vụ", "Hoàn thành tốt nhiệm vụ"])
+    sheet["B1502"] = as_ansi("Nguyễn Thị Giang")
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    refused = refusal(path)
+    assert refused.code == "mojibake"
+    assert "trang tính “T10”, ô B1502: “Nguyá»…n Thá»‹ Giang” (đúng ra là “Nguyễn Thị Giang”)" in refused.message
+    assert refused.message.startswith("1 ô") and "ANSI (Windows-1252)" in refused.message
+    assert f'python -m generator convert-font "{path}"' in refused.message
 
 
 def test_legacy_text_in_any_column_is_found(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ what to do.
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import signal
@@ -86,14 +87,14 @@ def person_twice(data: DataDir) -> str:
     rows = clean_rows()
     rows.append(person_row(99, "CB0003", rows[3][2], rows[3][4], final="Hoàn thành nhiệm vụ"))
     data.export_csv("2024-10.csv", rows)
-    return "“Thủ trưởng xếp loại”: “T” ↔ “HT”"
+    return "“Thủ trưởng xếp loại”: “Hoàn thành tốt nhiệm vụ” (T) ↔ “Hoàn thành nhiệm vụ” (HT)"
 
 
 def person_in_two_units(data: DataDir) -> str:
     rows = clean_rows()
     rows.append(person_row(99, "CB0004", rows[4][2], "PTC"))
     data.export_csv("2024-10.csv", rows)
-    return "THGB (Trường Tiểu học Giang Biên)"
+    return "“THGB” (Trường Tiểu học Giang Biên)"
 
 
 def unknown_unit_code(data: DataDir) -> str:
@@ -119,8 +120,81 @@ def month_sent_twice(data: DataDir) -> str:
     return "có trong hai tệp"
 
 
+def unknown_unit_name(data: DataDir) -> str:
+    """A file that names units by name, under its own header."""
+    header = [h for h in PERSON_HEADER if h not in ("Mã đơn vị", "Đơn vị")]
+    header.insert(4, "Tên đơn vị")
+    names = {"PTC": "Phòng Tài chính - Kế hoạch", "THGB": "Trường Tiểu học Giang Biên"}
+    rows = [[*row[:4], names[row[4]], *row[6:]] for row in clean_rows()]
+    rows[3][4] = "Phòng Tài chánh"
+    data.export_csv("2024-10.csv", rows, header=header)
+    return "cột “Tên đơn vị”: Danh mục đơn vị không có tên “Phòng Tài chánh”"
+
+
+# --- the final rating deleted: what an officer does to a two-row header -------------------------
+
+SCORED = [("Hoàn thành xuất sắc nhiệm vụ", 93), ("Hoàn thành tốt nhiệm vụ", 80), ("Hoàn thành tốt nhiệm vụ", 75),
+          ("Hoàn thành nhiệm vụ", 60)]
+
+
+def write_two_row_export(path: Path, *, final: bool = True, second_row: bool = True, count: int = 40) -> None:
+    """A software export whose header is two rows: "Kết quả xếp loại" over "Tự xếp loại" | "Thủ trưởng
+    xếp loại", the other headers merged down both rows. Everyone rated themself XS.
+
+    Without `final`, the officer deleted the head's column (the group title stays over the self rating
+    alone); without `second_row` too, the second header row as well.
+    """
+    single = ["STT", "Mã CB", "Họ và tên", "Chức vụ", "Mã đơn vị", "Tháng", "Điểm tự chấm", "Điểm thẩm định"]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(single + ["Kết quả xếp loại"] + ([None] if final else []))
+    if second_row:
+        sheet.append([None] * len(single) + ["Tự xếp loại"] + (["Thủ trưởng xếp loại"] if final else []))
+        for column in range(1, len(single) + 1):
+            sheet.merge_cells(start_row=1, end_row=2, start_column=column, end_column=column)
+        if final:
+            sheet.merge_cells(start_row=1, end_row=1, start_column=len(single) + 1, end_column=len(single) + 2)
+    for i in range(count):
+        rating, score = SCORED[i % len(SCORED)]
+        sheet.append([i + 1, f"CB{i:04d}", f"{NAMES[i % len(NAMES)]} {i}", "Chuyên viên", "PTC" if i % 2 else "THGB",
+                      "10/2024", 95, score, "Hoàn thành xuất sắc nhiệm vụ"] + ([rating] if final else []))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def final_rating_deleted(data: DataDir) -> str:
+    write_two_row_export(data.exports / "2024-10.xlsx", final=False)
+    return "cột xếp loại duy nhất là “Tự xếp loại” (cột I)"
+
+
+def final_rating_and_second_header_row_deleted(data: DataDir) -> str:
+    write_two_row_export(data.exports / "2024-10.xlsx", final=False, second_row=False)
+    return "ở 30 trong 40 dòng có cả xếp loại và điểm (75,00%, quá 5%)"
+
+
+# --- UTF-8 opened as ANSI and saved again -------------------------------------------------------
+
+
+def as_ansi(value: object) -> object:
+    """What Excel shows of UTF-8 text it opened as Windows-1252 (ftfy's codec keeps the 5 bytes Windows leaves undefined)."""
+    import ftfy  # noqa: F401 (registers the codec)
+
+    return value.encode("utf-8").decode("sloppy-windows-1252") if isinstance(value, str) else value
+
+
+def mojibake_xlsx(data: DataDir) -> str:
+    write_xlsx_rows(data.exports / "2024-10.xlsx", [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *clean_rows()]])
+    return "đã được mở như văn bản ANSI (Windows-1252) rồi lưu lại"
+
+
+def mojibake_csv(data: DataDir) -> str:
+    write_csv(data.exports / "2024-10.csv", [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *clean_rows()]])
+    return "ô C2: “Nguyá»…n VÄƒn An 0” (đúng ra là “Nguyễn Văn An 0”)"
+
+
 DATA_MISTAKES = [legacy_tcvn3_name, legacy_vni_name, csv_named_xlsx, xlsx_named_xls, question_marks, person_twice,
-                 person_in_two_units, unknown_unit_code, summary_not_adding_up, month_sent_twice]
+                 person_in_two_units, unknown_unit_code, unknown_unit_name, summary_not_adding_up, month_sent_twice,
+                 final_rating_deleted, final_rating_and_second_header_row_deleted, mojibake_xlsx, mojibake_csv]
 
 
 def write_xlsx_rows(path: Path, rows: list[list[object]]) -> None:
@@ -158,9 +232,16 @@ ENGLISH_DETAILS = {
     legacy_vni_name: "“Nguyeãn Thò Giang” → “Nguyễn Thị Giang”",
     csv_named_xlsx: "2024-10.xlsx → 2024-10.csv",
     xlsx_named_xls: "2024-10.xls → 2024-10.xlsx",
-    person_twice: "“Thủ trưởng xếp loại”: “T” ↔ “HT”",
-    person_in_two_units: "“Mã đơn vị”: “THGB (Trường Tiểu học Giang Biên)” ↔ “PTC (Phòng Tài chính - Kế hoạch)”",
+    person_twice: "“Thủ trưởng xếp loại”: “Hoàn thành tốt nhiệm vụ” (T) ↔ “Hoàn thành nhiệm vụ” (HT)",
+    person_in_two_units: "“Mã đơn vị”: “THGB” (Trường Tiểu học Giang Biên) ↔ “PTC” (Phòng Tài chính - Kế hoạch)",
     unknown_unit_code: "PTC (Phòng Tài chính - Kế hoạch)",
+    unknown_unit_name: "column “Tên đơn vị”: The units registry units.csv does not know this unit.",
+    final_rating_deleted: "Details: “Tự xếp loại” (I); “Cấp có thẩm quyền xếp loại”, “Mức xếp loại chính thức”, "
+                          "“Thủ trưởng xếp loại”, “Kết quả xếp loại”, “Xếp loại”",
+    final_rating_and_second_header_row_deleted: "“Kết quả xếp loại” ↔ “Điểm thẩm định”: 30/40 (75,00%) > 5%; "
+                                                "3: “80” → T ≠ “Hoàn thành xuất sắc nhiệm vụ” (XS)",
+    mojibake_xlsx: "UTF-8 → ANSI (Windows-1252); “Sheet”, B1: “MÃ£ CB” → “Mã CB”",
+    mojibake_csv: "C2: “Nguyá»…n VÄƒn An 0” → “Nguyễn Văn An 0”",
     summary_not_adding_up: "PTC, 09/2023: HTXSNV 2, HTTNV 10, HTNV 5, KHTNV 1 = 18 ≠ Tổng số 20",
 }
 
@@ -172,7 +253,38 @@ def test_a_month_sent_twice_is_one_short_consistent_summary(tmp_path: Path) -> N
     assert text.count("có trong hai tệp") == 1
     assert "Lỗi: 1" in text and "1 lỗi, 0 cảnh báo." in text
     assert "(ban sua).csv" in text and "2024-10.csv" in text
-    assert "“Thủ trưởng xếp loại”: “HT” ↔ “T”" in text
+    assert "“Thủ trưởng xếp loại”: “Hoàn thành nhiệm vụ” (HT) ↔ “Hoàn thành tốt nhiệm vụ” (T)" in text
+
+
+def test_a_deleted_final_rating_is_one_error_and_self_ratings_are_never_the_result(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    write_two_row_export(data.exports / "2024-10.xlsx")
+    intact = generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html"))
+    assert intact.returncode == 0 and "Lỗi: 0" in intact.stdout, output_of(intact)
+    for mistake, code in ((final_rating_deleted, "self-rating-only"),
+                          (final_rating_and_second_header_row_deleted, "rating-column-suspect")):
+        mistake(data)
+        text = assert_plain(generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html")))
+        assert "Lỗi: 1" in text and "Cảnh báo: 0" in text, text  # one error, not a warning per row
+        assert "MÃ ĐƠN VỊ" not in text and "Giá trị: “Tự xếp loại”" not in text, "the second header row is no data"
+        english = assert_plain(generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html"),
+                                         "--lang", "en"))
+        assert f"[{code}]" in english, english
+
+
+def test_the_file_as_written_in_the_html_report_and_in_english(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    person_twice(data)
+    written = "“Thủ trưởng xếp loại”: “Hoàn thành tốt nhiệm vụ” (T) ↔ “Hoàn thành nhiệm vụ” (HT)"
+    for lang in ("vi", "en"):
+        page = tmp_path / f"r-{lang}.html"
+        text = assert_plain(generator("validate", "--data", str(data.root), "--report", str(page), "--lang", lang))
+        assert written in text
+        assert html.unescape(page.read_text("utf-8")).count(written) >= 1, lang
+    unknown_unit_name(data)
+    page = tmp_path / "r.html"
+    generator("validate", "--data", str(data.root), "--report", str(page), "--lang", "en")
+    assert "column “Tên đơn vị”" in html.unescape(page.read_text("utf-8"))
 
 
 def test_repeated_warnings_of_one_kind_are_counted_not_listed(tmp_path: Path) -> None:
@@ -395,6 +507,41 @@ def test_convert_font_on_a_unicode_file_writes_nothing(tmp_path: Path) -> None:
     result = generator("convert-font", str(source))
     assert result.returncode == 0 and "không có ô nào" in assert_plain(result)
     assert not source.with_name("2024-10 (Unicode).csv").exists()
+
+
+@pytest.mark.parametrize("mistake", [mojibake_xlsx, mojibake_csv], ids=["xlsx", "csv"])
+def test_convert_font_repairs_utf8_saved_as_ansi_and_never_calls_it_a_legacy_font(tmp_path: Path, mistake) -> None:
+    data = DataDir(tmp_path / "data")
+    mistake(data)
+    [source] = data.exports.iterdir()
+    refused = assert_plain(generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html")))
+    assert "TCVN3" not in refused.split("Đây không phải")[0] and "VNI" not in refused.split("Đây không phải")[0]
+    result = generator("convert-font", str(source))
+    text = assert_plain(result)
+    assert result.returncode == 0 and "(UTF-8 → ANSI)" in text and "(TCVN3)" not in text and "(VNI)" not in text, text
+    assert "“Nguyá»…n VÄƒn An 0” → “Nguyễn Văn An 0” (UTF-8 → ANSI)" in text
+    fixed = source.with_name(f"{source.stem} (Unicode){source.suffix}")
+    source.unlink()
+    result = generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html"))
+    assert result.returncode == 0 and "Lỗi: 0" in result.stdout, output_of(result)
+    if fixed.suffix == ".csv":
+        assert "Nguyễn Văn An 0" in fixed.read_text("utf-8-sig")
+    else:
+        assert openpyxl.load_workbook(fixed).active["C2"].value == "Nguyễn Văn An 0"
+
+
+def test_a_csv_opened_as_ansi_and_saved_as_ansi_again_reads_as_it_was(tmp_path: Path) -> None:
+    # Excel writes back the very bytes it read: the file is UTF-8 again, nothing to repair.
+    data = DataDir(tmp_path / "data")
+    people = clean_rows()
+    people[1][11] = "Hoàn thành xuất sắc nhiệm vụ"
+    rows = [[as_ansi(c) for c in row] for row in [PERSON_HEADER, *people]]
+    text = "\r\n".join(",".join(str(c) for c in row) for row in rows) + "\r\n"
+    (data.exports / "2024-10.csv").write_bytes(text.encode("sloppy-windows-1252"))
+    result = generator("build", "--data", str(data.root), "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, output_of(result)
+    honour = (tmp_path / "site/thang/2024-10/xuat-sac/index.html").read_text("utf-8")
+    assert "Trần Thị Bình 1" in honour and "Ã" not in honour
 
 
 def test_a_changed_published_month_names_its_export_and_rows_not_the_store_file(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_warnings_alone_pass_unless_strict(tmp_path):
     data.export_csv("2024-10.csv", rows)
     relaxed = validate(data)
     assert relaxed.returncode == 0, relaxed.stdout
-    assert "Cảnh báo: 1" in relaxed.stdout and "Điểm 60 ứng với mức HT" in relaxed.stdout
+    assert "Cảnh báo: 1" in relaxed.stdout and "Điểm “60” ứng với mức HT" in relaxed.stdout
     assert validate(data, "--strict").returncode == 1
 
 

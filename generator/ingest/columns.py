@@ -30,6 +30,21 @@ PERSON_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "note": (("Ghi chú", "Lý do", "Lý do hạ mức", "Sáng kiến"),),
 }
 
+# What each field is, in the officer's words (for messages that name a field, not a header).
+FIELD_LABELS = {
+    "person_id": "mã cán bộ", "full_name": "họ và tên", "position": "chức vụ", "unit_code": "mã đơn vị",
+    "unit_name": "tên đơn vị", "month": "tháng", "is_leader": "lãnh đạo quản lý", "self_rating": "tự xếp loại",
+    "final_rating": "xếp loại chính thức", "self_score": "điểm tự chấm", "final_score": "điểm chính thức",
+    "reward": "khen thưởng", "note": "ghi chú",
+}
+
+
+def headers_looked_for(fields: dict[str, tuple[tuple[str, ...], ...]], field: str) -> str:
+    """Every header that names `field`, as the contract writes them: “A”, “B” hoặc “C”."""
+    names = [f"“{alias}”" for rank in fields[field] for alias in rank]
+    return ", ".join(names[:-1]) + " hoặc " + names[-1] if len(names) > 1 else names[0]
+
+
 HISTORY_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "month": (("Tháng", "Kỳ đánh giá"),),
     "unit_code": (("Mã đơn vị",),),

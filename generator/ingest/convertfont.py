@@ -1,9 +1,10 @@
-"""`python -m generator convert-font FILE`: a Unicode copy of an export typed in TCVN3 or VNI.
+"""`python -m generator convert-font FILE`: a Unicode copy of an export typed in TCVN3 or VNI,
+or damaged by a round trip through Windows-1252 ("NguyÃªn").
 
-Only the cells that read as a legacy font encoding change (legacyfont.py
-decides, cell by cell, as ingest does); every other cell, sheet, format and
-formula stays. The copy is written beside the file (or to --out) and the
-officer replaces the old file with it.
+Only the cells that read as a legacy font encoding (legacyfont.py) or as
+UTF-8 read as Windows-1252 (mojibake.py) change, decided as ingest decides;
+every other cell, sheet, format and formula stays. The copy is written
+beside the file (or to --out) and the officer replaces the old file with it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from . import legacyfont
+from . import legacyfont, mojibake
 from .delimited import choose_separator, excel_separator_line
 
 
@@ -30,11 +31,24 @@ class Change:
     cell: str  # "B5"
     before: str
     after: str
-    encoding: str
+    encoding: str  # TCVN3, VNI or MOJIBAKE
 
     def describe(self) -> str:
         where = f"trang tính “{self.sheet}”, " if self.sheet else ""
         return f"{where}ô {self.cell}: “{self.before}” → “{self.after}” ({self.encoding})"
+
+
+MOJIBAKE = "UTF-8 → ANSI"
+
+
+def _fixes(cells) -> dict[str, tuple[str, str]]:
+    """cell text -> (its Unicode text, what it was) for the cells of one file that need converting."""
+    cells = dict.fromkeys(cells)
+    fixes = {cell: (fixed, MOJIBAKE) for cell, fixed in mojibake.repairs(cells).items()}
+    for cell in cells:
+        if cell not in fixes and (encoding := legacyfont.legacy_encoding(cell)):
+            fixes[cell] = (legacyfont.convert(cell, encoding), encoding)
+    return fixes
 
 
 def default_output(path: Path) -> Path:
@@ -65,22 +79,20 @@ def _convert_xlsx(path: Path, out: Path) -> list[Change]:
         workbook = openpyxl.load_workbook(path)
     except Exception as error:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
         raise CannotConvert(f"{path.name}: không mở được tệp .xlsx ({type(error).__name__}).") from None
+    texts = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.data_type != "f"]
+    fixes = _fixes(cell.value for cell in texts)
     changes = []
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if not isinstance(cell.value, str) or cell.data_type == "f":
-                    continue
-                encoding = legacyfont.legacy_encoding(cell.value)
-                if encoding is None:
-                    continue
-                after = legacyfont.convert(cell.value, encoding)
-                changes.append(Change(sheet.title, cell.coordinate, cell.value, after, encoding))
-                cell.value = after
-                if (cell.font.name or "").lower().startswith(_LEGACY_FONT_PREFIXES):
-                    font = copy(cell.font)
-                    font.name = "Times New Roman"
-                    cell.font = font
+    for cell in texts:
+        if cell.value not in fixes:
+            continue
+        after, encoding = fixes[cell.value]
+        changes.append(Change(cell.parent.title, cell.coordinate, cell.value, after, encoding))
+        cell.value = after
+        if (cell.font.name or "").lower().startswith(_LEGACY_FONT_PREFIXES):
+            font = copy(cell.font)
+            font.name = "Times New Roman"
+            cell.font = font
     if changes:
         workbook.save(out)
     return changes
@@ -98,13 +110,13 @@ def _convert_delimited(path: Path, out: Path) -> list[Change]:
     body, separator = excel_separator_line(text)
     separator = separator or choose_separator(body)
     records = list(csv.reader(io.StringIO(body, newline=""), delimiter=separator))
+    fixes = _fixes(value for record in records for value in record)
     changes = []
     for number, record in enumerate(records, start=1):
         for column, value in enumerate(record):
-            encoding = legacyfont.legacy_encoding(value)
-            if encoding is None:
+            if value not in fixes:
                 continue
-            record[column] = legacyfont.convert(value, encoding)
+            record[column], encoding = fixes[value]
             changes.append(Change(None, f"{get_column_letter(column + 1)}{number}", value, record[column], encoding))
     if changes:
         written = io.StringIO(newline="")

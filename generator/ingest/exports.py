@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from generator.core.months import month_from_file_name, month_from_title, parse_month_column
 from generator.core.problems import InputRefused, Problems, Severity, report_values
 from generator.core.ratings import RatingScale
-from .columns import PERSON_ANCHOR, PERSON_FIELDS, AliasTable, ColumnMap
+from .columns import FIELD_LABELS, PERSON_ANCHOR, PERSON_FIELDS, AliasTable, ColumnMap, headers_looked_for
 from .files import RawSheet, read_tables
 from .header import Header, find_header
 from .normalise import amounts, clean_text, person_ids, scores, yes_no
@@ -25,11 +26,23 @@ PERSON_COLUMNS = (
     "self_rating", "final_rating", "self_score", "final_score", "reward", "note",
 )
 PROVENANCE_COLUMNS = ("file", "sheet", "row")
+# Fields whose value is not the cell's text (a code, a number, yes/no): the cell as the file
+# has it rides along, so that a problem can show it as written (contract section 9). The
+# store never keeps these columns.
+WRITTEN_FIELDS = ("is_leader", "self_rating", "final_rating", "self_score", "final_score", "reward")
+
+
+def as_written(field: str) -> str:
+    """The column holding `field`'s cell text as the file has it."""
+    return f"{field}_as_written"
+
+
+WRITTEN_COLUMNS = tuple(as_written(f) for f in WRITTEN_FIELDS)
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm")
 
 
 def empty_people() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in PERSON_COLUMNS + PROVENANCE_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in PERSON_COLUMNS + WRITTEN_COLUMNS + PROVENANCE_COLUMNS})
 
 
 def list_export_files(folder: Path) -> list[Path]:
@@ -139,11 +152,13 @@ def read_person_sheet(
     out["reward"] = reward
     _report(problems, "invalid-reward", "Số tiền khen thưởng không đọc được.", text("reward"), rows, invalid, columns, "reward", where, suggest=lambda _: "Ghi số tiền bằng đồng, ví dụ 1.170.000.")
 
+    for field in WRITTEN_FIELDS:
+        out[as_written(field)] = text(field)
     out["file"] = sheet.file
     out["sheet"] = sheet.sheet or ""
     out["row"] = data.index.astype("int64")
     written = {field: match.header for field, match in columns.columns.items()}
-    return with_headers(out.reset_index(drop=True)[list(PERSON_COLUMNS + PROVENANCE_COLUMNS)],
+    return with_headers(out.reset_index(drop=True)[list(PERSON_COLUMNS + WRITTEN_COLUMNS + PROVENANCE_COLUMNS)],
                         {(sheet.file, sheet.sheet or ""): written})
 
 
@@ -152,9 +167,27 @@ def _has_required_columns(columns: ColumnMap, header: Header, where: dict, probl
     for first, second in columns.ambiguous:
         problems.error(
             "ambiguous-columns",
-            f"Hai cột cùng là “{first.field}”: “{first.header}” và “{second.header}”.",
+            f"Hai cột cùng được đọc là {FIELD_LABELS[first.field]}: “{first.header}” (cột {get_column_letter(1 + first.column)}) "
+            f"và “{second.header}” (cột {get_column_letter(1 + second.column)}).",
             **where, row=header.last_row, column=second.header,
+            details=f"“{first.header}” ({get_column_letter(1 + first.column)}) = “{second.header}” ({get_column_letter(1 + second.column)})",
             suggestion="Xóa hoặc đổi tên một trong hai cột.",
+        )
+        ok = False
+    if "self_rating" in columns.columns and "final_rating" not in columns.columns:
+        # A self rating is never the result (contract section 3): the head's column was
+        # most likely deleted, and the scores alone would hide that.
+        found = columns.columns["self_rating"]
+        looked_for = headers_looked_for(PERSON_FIELDS, "final_rating")
+        problems.error(
+            "self-rating-only",
+            f"Không có cột xếp loại chính thức: cột xếp loại duy nhất là “{found.header}” (cột "
+            f"{get_column_letter(1 + found.column)}), tức cá nhân tự xếp loại, không bao giờ được dùng làm kết quả. "
+            f"Cột xếp loại chính thức được tìm theo tiêu đề {looked_for}.",
+            **where, row=header.last_row, column=found.header,
+            details=f"“{found.header}” ({get_column_letter(1 + found.column)}); {looked_for.replace(' hoặc ', ', ')}",
+            suggestion="Có thể cột xếp loại của thủ trưởng (cấp có thẩm quyền) đã bị xóa nhầm: thêm lại cột đó "
+                       "với một trong các tiêu đề trên, hoặc xuất lại tệp từ phần mềm đánh giá.",
         )
         ok = False
     required = {
@@ -162,6 +195,8 @@ def _has_required_columns(columns: ColumnMap, header: Header, where: dict, probl
         "unit_code": ("unit_code", "unit_name"),
         "final_rating": ("final_rating", "final_score"),
     }
+    if "self_rating" in columns.columns:
+        del required["final_rating"]  # said above, with the self rating it found
     for name, alternatives in required.items():
         if not any(a in columns.columns for a in alternatives):
             wanted = " hoặc ".join(f"“{PERSON_FIELDS[a][0][0]}”" for a in alternatives)

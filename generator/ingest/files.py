@@ -15,6 +15,7 @@ from generator.core.problems import InputRefused, Problems
 
 from .delimited import read_delimited
 from .legacyfont import refuse_legacy_cells
+from .mojibake import refuse_mojibake_cells
 from .sheets import SAVE_AS_XLSX, SEND_A_TABLE, RawSheet, megabytes
 from .xlsx import XLSX_SUFFIXES, read_xlsx
 
@@ -35,6 +36,7 @@ def read_tables(path: Path, display_name: str, problems: Problems) -> list[RawSh
     else:
         _refuse_if_not_text_table(head, path)
         sheets = [read_delimited(path.read_bytes(), display_name)]
+    refuse_mojibake_cells(sheets, path)  # first: some of it would pass for a legacy font
     refuse_legacy_cells(sheets, path)
     return sheets
 

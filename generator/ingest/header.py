@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from generator.core.text import fold
+
 from .columns import AliasTable, ColumnMap, match_headers
 from .files import RawSheet
 
@@ -22,28 +24,35 @@ class Header:
 def find_header(sheet: RawSheet, table: AliasTable, anchor: str) -> Header | None:
     """The row (or pair of rows) within the first 30 that names the most fields.
 
-    A header must name the anchor field; a pair of rows wins over one row only
-    when it names more fields.
+    A header must name the anchor field; a pair of rows wins over one row when
+    it names more fields, or as many when its lower row is a header row too:
+    it names a field and leaves the anchor's column to the cell above. That is
+    a two-row header whose group title lost its other columns ("Kết quả xếp
+    loại" over "Tự xếp loại" alone, once "Thủ trưởng xếp loại" was deleted);
+    read as one row, its second row would be taken for data.
     """
     top = sheet.cells.head(HEADER_SEARCH_ROWS + 1)
     rows = list(top.index)
     group_titles = _horizontal_merge_starts(sheet)
-    best: tuple[int, int, int, ColumnMap] | None = None  # (score, -height, row, map)
+    best: tuple[tuple[int, int, int], int, ColumnMap] | None = None  # (key, row, map)
     for position, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        candidates = [(1, _single_row_names(top.loc[row]))]
+        candidates = [(1, _single_row_names(top.loc[row]), False)]
         if position + 1 < len(rows):
             below = rows[position + 1]
-            candidates.append((2, _two_row_names(top.loc[row], top.loc[below], row, group_titles)))
-        for height, names in candidates:
+            names = _two_row_names(top.loc[row], top.loc[below], row, group_titles)
+            candidates.append((2, names, _is_header_row(top.loc[below], table)))
+        for height, names, lower_is_header in candidates:
             mapped = match_headers(names, table)
             if anchor not in mapped.columns:
                 continue
-            key = (len(mapped.columns), -height)
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], row, mapped)
+            if lower_is_header and top.loc[rows[position + 1], mapped.columns[anchor].column]:
+                lower_is_header = False
+            key = (len(mapped.columns), int(lower_is_header), -height)
+            if best is None or key > best[0]:
+                best = (key, row, mapped)
     if best is None:
         return None
-    _, negative_height, first_row, mapped = best
+    (_, _, negative_height), first_row, mapped = best
     last_row = rows[rows.index(first_row) - negative_height - 1]
     title = sheet.cells.loc[: first_row - 1]
     lines = tuple(" ".join(v for v in values if v) for values in title.itertuples(index=False))
@@ -70,6 +79,13 @@ def _two_row_names(
         elif upper[column] and (upper_row, column) not in group_titles:
             names[column] = upper[column]
     return names
+
+
+def _is_header_row(row: pd.Series, table: AliasTable) -> bool:
+    """Most filled cells name a field (a data row has values, a group title row has none)."""
+    filled = [value for value in row if value]
+    headers = sum(1 for value in filled if fold(value) in table.lookup)
+    return headers > 0 and 2 * headers >= len(filled)
 
 
 def _horizontal_merge_starts(sheet: RawSheet) -> set[tuple[int, int]]:

@@ -8,6 +8,7 @@ import pandas as pd
 from generator.core.months import month_from_file_name, month_from_title, parse_month_column
 from generator.core.problems import InputRefused, Problems, Severity, report_values
 from .columns import HISTORY_ANCHOR, HISTORY_FIELDS, AliasTable
+from .exports import headers_of, with_headers
 from .files import read_tables
 from .header import find_header
 from .normalise import clean_text
@@ -36,7 +37,7 @@ def read_history_file(path: Path, name: str, problems: Problems) -> pd.DataFrame
             continue
         frames.append(_read_sheet(sheet, header, month_from_title(header.title_lines) or month_from_file_name(path.stem), problems))
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else None
+    return with_headers(pd.concat(frames, ignore_index=True), headers_of(frames)) if frames else None
 
 
 def _read_sheet(sheet, header, fallback_month: str | None, problems: Problems) -> pd.DataFrame:
@@ -90,7 +91,8 @@ def _read_sheet(sheet, header, fallback_month: str | None, problems: Problems) -
                                    f"{int(out.at[row, 'headcount'])}",
                            suggestion=f"Tổng số = {int(parts[row])}?")
     out["file"], out["sheet"], out["row"] = sheet.file, sheet.sheet or "", body.index.astype("int64")
-    return out.reset_index(drop=True)[list(HISTORY_COLUMNS)]
+    return with_headers(out.reset_index(drop=True)[list(HISTORY_COLUMNS)],
+                        {(sheet.file, sheet.sheet or ""): {field: match.header for field, match in columns.items()}})
 
 
 def _report(problems, code, message, values, rows, mask, column, where):

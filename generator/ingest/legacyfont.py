@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.utils import get_column_letter
 
 from generator.core.problems import InputRefused
 
-from .sheets import RawSheet
+from . import mojibake
+from .sheets import RawSheet, cell_name
 
 TCVN3, VNI = "TCVN3", "VNI"
 
@@ -146,8 +146,13 @@ _CANDIDATE = re.compile("[\xa1-\xff]")
 
 @lru_cache(maxsize=1 << 16)
 def legacy_encoding(cell: str) -> str | None:
-    """TCVN3 or VNI if the cell reads as typed in it, else None."""
-    if not _CANDIDATE.search(cell) or _BEYOND_LATIN1.search(cell):
+    """TCVN3 or VNI if the cell reads as typed in it, else None.
+
+    UTF-8 read as Windows-1252 ("NguyÃªn") is made of the same Latin-1
+    look-alikes, and some of it converts into Vietnamese-looking syllables;
+    it is never a legacy font (mojibake.py says what it is).
+    """
+    if not _CANDIDATE.search(cell) or _BEYOND_LATIN1.search(cell) or mojibake.is_mojibake(cell):
         return None
     best, best_fixed = None, 0
     for encoding in (TCVN3, VNI):
@@ -233,7 +238,7 @@ def refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
     encodings = sorted({encoding for *_, encoding in found})
     described = " và ".join(DESCRIBED[e] for e in encodings)
     examples = "; ".join(
-        f"{_cell_name(sheet, row, column)}: “{value}” (đúng ra là “{convert(value, encoding)}”)"
+        f"{cell_name(sheet, row, column)}: “{value}” (đúng ra là “{convert(value, encoding)}”)"
         for sheet, row, column, value, encoding in found
     )
     raise InputRefused(
@@ -242,7 +247,7 @@ def refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
         f"Hãy chạy: python -m generator convert-font \"{path}\" — lệnh ghi một bản Unicode của tệp "
         "(chỉ đổi các ô gõ bằng bảng mã cũ), rồi thay tệp cũ bằng bản đó.",
         details=f"{count} × {'/'.join(encodings)}; "
-        + "; ".join(f"{_cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
+        + "; ".join(f"{cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
                     f"“{convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
         + f"; python -m generator convert-font \"{path}\"",
     )
@@ -255,10 +260,3 @@ def _only_latin1_with_marks(values: pd.Series) -> np.ndarray:
     marked = pc.match_substring_regex(text, CANDIDATE_PATTERN)
     beyond = pc.match_substring_regex(text, BEYOND_LATIN1_PATTERN)
     return pc.and_(marked, pc.invert(beyond)).to_numpy(zero_copy_only=False)
-
-
-def _cell_name(sheet: RawSheet, row: int, column: int) -> str:
-    where = f"trang tính “{sheet.sheet}”, " if sheet.sheet else ""
-    return f"{where}ô {get_column_letter(column + 1)}{row}"
-
-

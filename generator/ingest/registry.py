@@ -157,8 +157,11 @@ class Unresolved:
     details: str | None = None
 
 
-def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) -> pd.Series:
+def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems, headers: dict | None = None) -> pd.Series:
     """The registry code of each row's unit, <NA> where it cannot be found (with an error).
+
+    An error names the column by its header in the row's own file (`headers`:
+    (file, sheet) -> {field: header}) and shows the code or name as written.
 
     Rows are resolved once per distinct (code, name, month): an export repeats
     the same few hundred units over thousands of rows.
@@ -181,8 +184,10 @@ def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems) 
         first = positions[0]
         result = outcomes[group[first]]
         extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
-        column = "Mã đơn vị" if keys["unit_code"].iat[first] else "Đơn vị"
-        value = keys["unit_code"].iat[first] or people["unit_name"].iat[first]
+        field = "unit_code" if keys["unit_code"].iat[first] else "unit_name"
+        written = (headers or {}).get((file, sheet or ""), {})
+        column = written.get(field) or ("Mã đơn vị" if field == "unit_code" else "Đơn vị")
+        value = people[field].iat[first]
         problems.error(result.code, message + extra, file=file, sheet=sheet or None, row=int(people["row"].iat[first]),
                        column=column, value=value, suggestion=suggestion or None, details=details or None)
     return pd.Series(codes.take(group), index=people.index, dtype="string")

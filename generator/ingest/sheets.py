@@ -83,5 +83,13 @@ def no_cells() -> pd.DataFrame:
     return pd.DataFrame(index=pd.RangeIndex(1, 1), columns=pd.RangeIndex(0), dtype=str)
 
 
+def cell_name(sheet: RawSheet, row: int, column: int) -> str:
+    """A cell as an officer finds it: “trang tính “Sheet1”, ô C9” (no sheet for a CSV)."""
+    from openpyxl.utils import get_column_letter
+
+    where = f"trang tính “{sheet.sheet}”, " if sheet.sheet else ""
+    return f"{where}ô {get_column_letter(column + 1)}{row}"
+
+
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from generator.core.config import Policy
-from generator.core.formatting import format_month
+from generator.core.formatting import format_month, format_percent
 from .columns import PERSON_FIELDS
-from .exports import PERSON_COLUMNS
+from .exports import PERSON_COLUMNS, as_written
 from generator.core.problems import Problems
 from .registry import Registry, resolve_units
 
@@ -22,6 +22,13 @@ COMPARED_FIELDS = ["unit_code", "full_name", "position", "is_leader", "self_rati
                    "self_score", "final_score", "reward", "note"]
 # A month whose rows are mostly in two files is one export sent twice (a corrected copy beside the old one).
 SAME_MONTH_SHARE = 0.5
+# Beyond this share of a file's rated rows disagreeing with their scores, the rating column
+# itself is suspect (contract section 2): one error for the file, not a warning per row.
+SCORE_DISAGREEMENT_SHARE = 0.05
+# One row is a head's decision about one person, never evidence against the column: in a
+# sheet of a dozen people it alone would be more than 5%.
+SCORE_DISAGREEMENT_MIN_ROWS = 2
+SCORE_EXAMPLES = 3
 Headers = dict[tuple[str, str], dict[str, str]]
 
 
@@ -36,16 +43,17 @@ def validate(people: pd.DataFrame, history: pd.DataFrame, registry: Registry, po
              headers: Headers | None = None) -> ValidatedData:
     headers = headers or {}
     people = people.dropna(subset=["month"])
-    people = people.assign(unit_code=resolve_units(people, registry, problems))
+    people = people.assign(**{as_written("unit_code"): people["unit_code"],
+                              "unit_code": resolve_units(people, registry, problems, headers)})
     people = check_month_sent_twice(people, registry, headers, problems)
     people = merge_identical_rows(people, problems, headers)
     check_identity(people, registry, headers, problems)
     check_scores(people, policy, problems, headers)
     history = history.dropna(subset=["month"])
     if len(history):
-        history = history.assign(unit_code=resolve_units(history, registry, problems))
+        history = history.assign(unit_code=resolve_units(history, registry, problems, headers))
         history = drop_months_with_people(history, people, problems)
-        check_history_duplicates(history, problems)
+        check_history_duplicates(history, problems, headers)
     return ValidatedData(people.dropna(subset=["unit_code"]).reset_index(drop=True), history.dropna(subset=["unit_code"]).reset_index(drop=True), registry)
 
 
@@ -68,11 +76,22 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _shown(value, field: str, registry: Registry) -> str:
+def _written(row: pd.Series, field: str) -> str | None:
+    """The cell of `field` as the file has it; None for rows read without it."""
+    value = row.get(as_written(field))
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def quoted(written: str, meaning: str | None = None) -> str:
+    """A value as the file has it, then what it was read as where that says more:
+    “Hoàn thành tốt nhiệm vụ” (T), “x” (có), “” (T) for a rating taken from the score."""
+    text = f"“{written}”"
+    return f"{text} ({meaning})" if meaning and meaning != written else text
+
+
+def _plain(value, field: str = "") -> str:
     if pd.isna(value) or value == "":
         return ""
-    if field == "unit_code" and value in registry.units:
-        return f"{value} ({registry.units[value].name})"
     if field == "is_leader":
         return "có" if value else "không"
     if isinstance(value, float):
@@ -80,10 +99,37 @@ def _shown(value, field: str, registry: Registry) -> str:
     return str(value)
 
 
+def shown(row: pd.Series, field: str, registry: Registry | None = None) -> str:
+    """`field` of `row` as the file has it, with its meaning after it where that helps."""
+    if field == "unit_code":
+        code = row["unit_code"]
+        name = registry.units[code].name if registry and not pd.isna(code) and code in registry.units else None
+        written = _written(row, "unit_code")
+        if written:  # the file names units by code
+            return quoted(written, name)
+        return quoted(_plain(row["unit_name"]), None if pd.isna(code) else code)
+    written = _written(row, field)
+    meaning = _plain(row[field], field)
+    if written is None:
+        return quoted(meaning)
+    if field in ("self_rating", "final_rating", "is_leader"):
+        return quoted(written, meaning)
+    return quoted(written)
+
+
+def header_of_unit(row: pd.Series, headers: Headers) -> str:
+    """The unit's column as its header reads: the code's if the file has one, else the name's."""
+    written = headers.get((row["file"], row["sheet"] or ""), {})
+    if "unit_code" in written or "unit_name" not in written:
+        return header_as_written(row, "unit_code", headers)
+    return written["unit_name"]
+
+
 def differences(a: pd.Series, b: pd.Series, registry: Registry, headers: Headers) -> list[str]:
-    """Each column in which two rows of one person differ, with both values."""
+    """Each column in which two rows of one person differ, with both values as the file has them."""
     return [
-        f"“{header_as_written(b, field, headers)}”: “{_shown(a[field], field, registry)}” ↔ “{_shown(b[field], field, registry)}”"
+        f"“{header_of_unit(b, headers) if field == 'unit_code' else header_as_written(b, field, headers)}”: "
+        f"{shown(a, field, registry)} ↔ {shown(b, field, registry)}"
         for field in COMPARED_FIELDS if not _same(a[field], b[field])
     ]
 
@@ -163,7 +209,7 @@ def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, p
             if not _same(a["full_name"], b["full_name"]):
                 code, what = "id-two-names", f"Mã cán bộ {person_id} mang hai họ tên khác nhau trong {when}"
             elif not _same(a["unit_code"], b["unit_code"]):
-                units = f"{_shown(a['unit_code'], 'unit_code', registry)} và {_shown(b['unit_code'], 'unit_code', registry)}"
+                units = f"{shown(a, 'unit_code', registry)} và {shown(b, 'unit_code', registry)}"
                 code, what = "person-two-units", f"Mã cán bộ {person_id} ở hai đơn vị trong {when}: {units}"
             else:
                 code, what = "person-twice", f"Mã cán bộ {person_id} có hai dòng khác nhau trong {when}"
@@ -176,15 +222,62 @@ def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, p
 
 
 def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems, headers: Headers | None = None) -> None:
-    """A final score that earns another rating than the one given is a warning."""
+    """A final score that earns another rating than the one given is a warning; in more than
+    5% of a sheet's rated rows (and two rows at least), the rating column itself is suspect:
+    one error for the sheet."""
+    headers = headers or {}
     earned = policy.scale.from_score(people["final_score"])
-    disagree = (earned.notna() & people["final_rating"].notna() & earned.ne(people["final_rating"])).fillna(False)
-    for position in people.index[disagree]:
-        row = people.loc[position]
-        problems.warning("score-disagrees",
-                         f"Điểm {row['final_score']:g} ứng với mức {earned[position]}, nhưng xếp loại là {row['final_rating']}.",
-                         file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
-                         column=header_as_written(row, "final_score", headers or {}), value=f"{row['final_score']:g}")
+    given = people["final_rating"].notna()
+    if as_written("final_rating") in people.columns:  # a rating the file left blank came from the score
+        given &= people[as_written("final_rating")].fillna("").ne("")
+    rated = (earned.notna() & given).fillna(False)
+    disagree = (rated & earned.ne(people["final_rating"])).fillna(False)
+    if not disagree.any():
+        return
+    for _, sheet_rows in people.loc[rated].groupby(["file", "sheet"], sort=False, dropna=False):
+        wrong = sheet_rows.index[disagree[sheet_rows.index].to_numpy()]
+        if len(wrong) >= SCORE_DISAGREEMENT_MIN_ROWS and len(wrong) > SCORE_DISAGREEMENT_SHARE * len(sheet_rows):
+            _rating_column_suspect(people, earned, wrong, len(sheet_rows), problems, headers)
+            continue
+        for position in wrong:
+            row = people.loc[position]
+            score, rating = _score_text(row), shown(row, "final_rating")
+            problems.warning("score-disagrees",
+                             f"Điểm {score} ứng với mức {earned[position]}, nhưng xếp loại là {rating}.",
+                             file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
+                             column=header_as_written(row, "final_score", headers), value=_score_cell(row),
+                             details=f"{score} → {earned[position]} ≠ “{header_as_written(row, 'final_rating', headers)}”: {rating}")
+
+
+def _score_cell(row: pd.Series) -> str:
+    return _written(row, "final_score") or _plain(row["final_score"])
+
+
+def _score_text(row: pd.Series) -> str:
+    return quoted(_score_cell(row))
+
+
+def _rating_column_suspect(people: pd.DataFrame, earned: pd.Series, wrong: pd.Index, rated: int,
+                           problems: Problems, headers: Headers) -> None:
+    first = people.loc[wrong[0]]
+    rating_header = header_as_written(first, "final_rating", headers)
+    score_header = header_as_written(first, "final_score", headers)
+    share = format_percent(100 * len(wrong) / rated)
+    limit = format_percent(100 * SCORE_DISAGREEMENT_SHARE).replace(",00", "")
+    examples = [(int(people.at[p, "row"]), _score_text(people.loc[p]), earned[p], shown(people.loc[p], "final_rating"))
+                for p in wrong[:SCORE_EXAMPLES]]
+    listed = "; ".join(f"dòng {row}: điểm {score} ứng với {level}, xếp loại {rating}" for row, score, level, rating in examples)
+    problems.error(
+        "rating-column-suspect",
+        f"Cột “{rating_header}” được đọc là xếp loại chính thức, nhưng ở {len(wrong)} trong {rated} dòng có cả xếp "
+        f"loại và điểm ({share}, quá {limit}), xếp loại khác mức ứng với điểm ở cột “{score_header}”: cột này có "
+        f"thể không phải xếp loại chính thức, ví dụ là cột cá nhân tự xếp loại. Ví dụ: {listed}.",
+        file=first["file"], sheet=first["sheet"] or None, row=int(first["row"]), column=rating_header,
+        details=f"“{rating_header}” ↔ “{score_header}”: {len(wrong)}/{rated} ({share}) > {limit}; "
+                + "; ".join(f"{row}: {score} → {level} ≠ {rating}" for row, score, level, rating in examples),
+        suggestion=f"Kiểm tra cột “{rating_header}”: nếu đó là cột tự xếp loại, thêm lại cột xếp loại của thủ trưởng "
+                   "(cấp có thẩm quyền) hoặc xuất lại tệp từ phần mềm đánh giá; nếu điểm ghi nhầm cột, sửa cột điểm.",
+    )
 
 
 def drop_months_with_people(history: pd.DataFrame, people: pd.DataFrame, problems: Problems) -> pd.DataFrame:
@@ -195,9 +288,10 @@ def drop_months_with_people(history: pd.DataFrame, people: pd.DataFrame, problem
     return history.loc[~overlap]
 
 
-def check_history_duplicates(history: pd.DataFrame, problems: Problems) -> None:
+def check_history_duplicates(history: pd.DataFrame, problems: Problems, headers: Headers | None = None) -> None:
     repeated = history.duplicated(subset=["month", "unit_code"], keep="first")
     for position in history.index[repeated]:
         row = history.loc[position]
         problems.error("history-duplicate", f"Đơn vị {row['unit_code']} có hai dòng tổng hợp trong tháng {row['month']}.",
-                       file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]), column="Đơn vị", value=row["unit_code"])
+                       file=row["file"], sheet=row["sheet"] or None, row=int(row["row"]),
+                       column=header_of_unit(row, headers or {}), value=row["unit_code"])
