@@ -288,7 +288,7 @@ class LevelTrend:
         return tuple(p.code for p in self.paths)
 
 
-def level_trend(series: Series, width: int = 320, height: int = 100, label_height: int = 16) -> LevelTrend:
+def level_trend(series: Series, width: int = 320, height: int = 80, label_height: int = 16) -> LevelTrend:
     """Every month of `series` from its first to its last with figures (a month between without
     figures is a gap), one vertical bar each stacked to 100% of the headcount."""
     pairs = _last(series, None)
