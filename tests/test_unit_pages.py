@@ -56,7 +56,7 @@ def main_of(page: Path) -> str:
 
 def lead_rows(main: str) -> list[tuple[str, str]]:
     """What the page leads with: (term, its figures as text) for each line."""
-    facts = main[main.index('<dl class="facts" aria-labelledby="moi-nhat-tieu-de">'):]
+    facts = main[main.index('<dl class="facts lead-figures">'):]
     facts = facts[:facts.index("</dl>")]
     text = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<d[td]>(.*?)</d[td]>", facts, re.S)]
     return list(zip(text[::2], text[1::2]))
