@@ -143,7 +143,10 @@ def run_validate(args) -> int:
 
 def run_build(args) -> int:
     status = build_site(args, args.settings, args.output, args.site_url, record=True)
-    if status == 0 and args.pdf:
+    if status == 0 and args.pdf and not getattr(args, "nothing_new", False):
+        from pelican.plugins.congkhai.carry import Unchanged
+
+        Unchanged.forget(args.output)  # the PDFs change the site the record describes
         status = print_brief_pdfs(args.output, args.site_url)
     return status
 

@@ -95,7 +95,8 @@ def test_pages_at_the_contract_addresses(built):
     output, _, _ = built
     for page in ["index.html", "thang/2024-10/index.html", "thang/2024-10/xuat-sac/index.html",
                  "don-vi/PTC/index.html", "don-vi/THGB/index.html", "du-lieu/index.html",
-                 "du-lieu/don-vi.csv", "du-lieu/tong-hop.csv", "du-lieu/datapackage.json"]:
+                 "don-vi/PTC/2024/index.html", "en/don-vi/PTC/2024/index.html",
+                 "du-lieu/2024/don-vi.csv", "du-lieu/2024/don-vi.json", "du-lieu/tong-hop.csv", "du-lieu/datapackage.json"]:
         assert (output / page).is_file(), page
     home = (output / "index.html").read_text("utf-8")
     assert 'lang="vi"' in home and "Tháng 10/2024" in home

@@ -2,7 +2,7 @@
 not prove that a merged unit holds a K, or a nâng mức or hạ mức above zero.
 
 The attacker here is written apart from generator/figures/subtraction.py: it reads only the open-data
-files an outsider downloads (du-lieu/don-vi.csv and du-lieu/tong-hop.csv) and solves its own
+files an outsider downloads (du-lieu/YYYY/don-vi.csv and du-lieu/tong-hop.csv) and solves its own
 integer programs. It is run on the demo data and on small organisations built to be hard: a
 small unit alone in its block, with the block's K 1 and 0, across months and the year total.
 """
@@ -36,9 +36,15 @@ POLICY = Policy()
 
 
 def downloads(site) -> dict[str, list[dict]]:
+    """Every unit and month (each year's file, one after the other) and the summary."""
     files = dict(opendata.files(site, opendata.tables(site)))
-    return {name: list(csv.DictReader(io.StringIO(files[f"du-lieu/{name}"].decode("utf-8-sig"))))
-            for name in ("don-vi.csv", "tong-hop.csv")}
+
+    def rows(path: str) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"))))
+
+    years = sorted(path for path in files if path.endswith("/don-vi.csv") and len(path.split("/")[1]) == 4)
+    assert years, "no year's file of units"
+    return {"don-vi.csv": [row for path in years for row in rows(path)], "tong-hop.csv": rows("du-lieu/tong-hop.csv")}
 
 
 def outsider_attack(files: dict[str, list[dict]]) -> dict[tuple[str, str, str], int]:

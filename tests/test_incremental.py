@@ -26,10 +26,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from generator.demo.population import write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-# The demo's months, oldest first: each is published once the one before it is (file names as demo writes them).
-FIRST_MONTHS = ("Thang 07-2026 - Tong hop xep loai.xlsx", "Khoi *")
-NEW_MONTHS = ("Ket qua xep loai_T09_2026.csv", "2026-10 Ket qua xep loai.xlsx")
-CORRECTED = "Ket qua xep loai_T09_2026.csv"
+# The demo's months, oldest first: each is published once the one before it is (file names as demo
+# writes them): 2026-09 and 2026-10 first, then 2026-11, 2026-12 and, past the year's end, 2027-01.
+LAST_MONTH = "2027-01"
+FIRST_MONTHS = ("Thang 09-2026 - Tong hop xep loai.xlsx", "Khoi *")
+NEW_MONTHS = ("Ket qua xep loai_T11_2026.csv", "Bang tong hop xep loai (ban 04).xlsx", "2027-01 Ket qua xep loai.xlsx")
+NEW_YEAR = "2027-01 Ket qua xep loai.xlsx"
+CORRECTED = "Ket qua xep loai_T11_2026.csv"  # a month of 2026: of a closed year once 2027-01 is out
 XS, T = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
 
 
@@ -66,7 +69,7 @@ class SiteHistory(RuleBasedStateMachine):
 
     @initialize()
     def first_site(self):
-        write_demo(self.source, months=4, units=10, staff=60, history_months=2, seed=1)
+        write_demo(self.source, months=5, units=10, staff=60, history_months=2, seed=1, last_month=LAST_MONTH)
         (self.data / "exports").mkdir(parents=True)
         for name in ("units.csv", "withheld.csv", "DEMO", "history"):
             copy = shutil.copytree if (self.source / name).is_dir() else shutil.copy
@@ -85,8 +88,23 @@ class SiteHistory(RuleBasedStateMachine):
     @precondition(lambda self: self.waiting)
     @rule()
     def new_month(self):
-        shutil.copy(self.source / "exports" / self.waiting.pop(0), self.data / "exports")
+        export = self.waiting.pop(0)
+        closed = self.closed_year_files() if export == NEW_YEAR else {}
+        shutil.copy(self.source / "exports" / export, self.data / "exports")
         self.check()
+        if closed:
+            # The first month of a year re-renders none of the year before: its unit year pages and
+            # its open-data file are the files that were published (hard links, the same inode).
+            assert self.closed_year_files() == closed, "a closed year's pages were rendered again"
+
+    def closed_year_files(self) -> dict[str, int]:
+        """The inode of each file of the year 2026 that a new month of 2027 must leave alone."""
+        if not self.output.is_dir():
+            return {}
+        files = [*self.output.glob("don-vi/*/2026/index.html"), *self.output.glob("en/don-vi/*/2026/index.html"),
+                 *self.output.glob("du-lieu/2026/don-vi.*")]
+        assert files, "the site has no page or file of 2026"
+        return {p.relative_to(self.output).as_posix(): p.stat().st_ino for p in files}
 
     @precondition(lambda self: (self.data / "exports" / CORRECTED).exists())
     @rule()
@@ -214,7 +232,8 @@ def test_every_kind_of_change_in_turn():
         history.first_site()
         for step in (history.new_month, history.correction, history.person_withheld, history.unit_renamed,
                      history.announcement_added, history.published_file_edited_by_hand, history.honour_list_switched,
-                     history.minimum_changed, history.template_edited, history.translation_edited, history.new_month):
+                     history.minimum_changed, history.template_edited, history.translation_edited, history.new_month,
+                     history.new_month, history.correction):
             step()
     finally:
         history.teardown()
@@ -232,3 +251,37 @@ def test_random_sequences_of_changes():
     # slow data generation.
     run_state_machine_as_test(SiteHistory, settings=settings(
         max_examples=60 if LONG else 6, stateful_step_count=8 if LONG else 4, deadline=None, derandomize=not LONG))
+
+
+def test_a_build_with_nothing_new_says_so_and_leaves_the_site_as_it_was(tmp_path):
+    write_demo(tmp_path / "demo", months=2, units=10, staff=60, history_months=0, seed=2)
+    data, output = tmp_path / "demo", tmp_path / "site"
+
+    def build(*extra: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--output", str(output),
+                               *extra], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in output.rglob("*") if p.is_file()}
+
+    assert "Không có gì mới" not in build()
+    published = files()
+    said = build()
+    assert said.startswith("Không có gì mới") and said.count("\n") == 1, said
+    assert files() == published  # not one file written again, not even carried over
+    assert "Không có gì mới" not in build("--full")
+
+    page = output / "thang" / sorted(p.name for p in (output / "thang").iterdir() if p.is_dir())[0] / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</main>", "<p>sửa tay</p></main>".encode()))
+    assert "Không có gì mới" not in build()  # the published site is not as the last build left it
+    assert page.read_bytes() == original
+    assert build().startswith("Không có gì mới")
+
+    withheld = data / "withheld.csv"
+    withheld.write_text(withheld.read_text(encoding="utf-8") + "CB999999\n", encoding="utf-8")
+    assert "Không có gì mới" not in build()  # a changed input
+    assert build().startswith("Không có gì mới")

@@ -77,3 +77,23 @@ def test_share_line_breaks_where_a_month_has_no_figure_and_spans_low_to_high():
     assert [p.y for p in line.points] == [30, 0, 15]
     assert line.last.month == "2026-04"
     assert pictures.share_line(Series("x", "x", months, (None,) * 4)).path == ""
+
+
+def test_every_month_trend_draws_each_month_from_the_first_with_figures_and_never_a_merged_split():
+    months = tuple(f"2025-{m:02d}" for m in range(1, 13)) + tuple(f"2026-{m:02d}" for m in range(1, 13))
+    data = [None, None] + [figures(10, 80, 8, 2)] * 22  # the unit begins in March 2025
+    data[10] = figures(1, 5, 1, 1)  # 2025-11: too few evaluated, HT and K merged
+    data[15] = None  # 2026-04: no figures
+    picture = pictures.level_trend(Series("x", "x", months, tuple(data)))
+    assert picture.months == months[2:]
+    xs = next(p for p in picture.paths if p.code == "XS")
+    assert xs.path.count("M") == 21  # one bar a month with figures, none for 2026-04
+    merged = next(p for p in picture.paths if p.code == "HT+K")
+    assert merged.path.count("M") == 1
+    shares = {s.code: s for s in picture.shares}
+    # HT is said over the months it was published: never worked out for the merged one.
+    assert (shares["HT"].first.month, shares["HT"].last.month) == ("2025-03", "2026-12")
+    assert "2025-11" not in [p.month for p in (shares["HT"].lowest, shares["HT"].highest)]
+    assert (shares["HT+K"].first.month, shares["HT+K"].last.month) == ("2025-11", "2025-11")
+    assert shares["XS"].lowest.value < shares["XS"].highest.value
+    assert [y.year for y in picture.years] == ["2025", "2026"]

@@ -323,7 +323,11 @@ def test_datapackage_is_a_valid_frictionless_data_package(site):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = Package(str(site / "du-lieu/datapackage.json"))
     paths = {resource.path for resource in package.resources}
-    assert {"2025-07/don-vi.csv", "2025-07/xuat-sac.csv", "don-vi.csv", "tong-hop.csv"} <= paths
+    assert {"2025-07/don-vi.csv", "2025-07/xuat-sac.csv", "2025/don-vi.csv", "tong-hop.csv"} <= paths
+    assert "don-vi.csv" not in paths  # no file of every month: it would grow every month
+    years = [path for path in paths if re.fullmatch(r"\d{4}/don-vi\.csv", path)]
+    months = {path[:4] for path in paths if re.fullmatch(r"\d{4}-\d\d/don-vi\.csv", path)}
+    assert sorted(path[:4] for path in years) == sorted(months)
 
 
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text(site):

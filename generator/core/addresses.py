@@ -58,6 +58,11 @@ def unit_page(code: str) -> str:
     return f"don-vi/{code}/"
 
 
+def unit_year_page(code: str, year: str) -> str:
+    """One unit's months of one year (its page holds its latest months only)."""
+    return f"don-vi/{code}/{year}/"
+
+
 def trends_page() -> str:
     return "xu-huong/"
 
@@ -151,8 +156,9 @@ def month_honour_csv(month: str) -> str:
     return f"du-lieu/{month}/xuat-sac.csv"
 
 
-def all_units_csv() -> str:
-    return "du-lieu/don-vi.csv"
+def year_units_csv(year: str) -> str:
+    """Every unit and month of one year (there is no all-months file: it would grow every month)."""
+    return f"du-lieu/{year}/don-vi.csv"
 
 
 def summary_csv() -> str:

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from generator.core.config import QuotaRule
 from generator.core.formatting import share
-from generator.view.public import PUBLIC, Figures, MonthView
+from generator.view.public import PUBLIC, UNIT_PAGE_MONTHS, Figures, MonthView
 from generator.view.trends import Rewards, Series, TrendsView, UnitTrend
 
 from . import opendata
@@ -274,9 +274,17 @@ def quota_ranking(chart_id: str, month: MonthView, quota: QuotaRule, lang: str) 
                   text_label=words["unit"], texts=[row.unit.name for _, row, _ in ranked])
 
 
-def unit_beside_organisation(chart_id: str, unit: UnitTrend, organisation: Series, lang: str) -> Chart:
+def unit_beside_organisation(chart_id: str, unit: UnitTrend, organisation: Series, lang: str,
+                             months: int | None = None) -> Chart:
+    """The unit's shares above the organisation's; with `months`, over the last that many months
+    up to the unit's last with figures (its page's months: the page does not grow with the years)."""
     words = LABELS[lang]
-    return level_shares(chart_id, [unit.series, organisation], lang, panel_names=[unit.unit.name, words["organisation"]])
+    own, whole = unit.series, organisation
+    if months is not None:
+        known = [index for index, figures in enumerate(own.figures) if figures is not None]
+        end = known[-1] + 1 if known else len(own.months)
+        own, whole = own.window(end - months, end), whole.window(end - months, end)
+    return level_shares(chart_id, [own, whole], lang, panel_names=[unit.unit.name, words["organisation"]])
 
 
 class PageCharts:
@@ -318,7 +326,7 @@ class PageCharts:
         if trend is None:
             return None
         return self._once(("unit", code, lang), lambda: unit_beside_organisation(
-            "bieu-do-don-vi", trend, self._trends.organisation, lang))
+            "bieu-do-don-vi", trend, self._trends.organisation, lang, months=UNIT_PAGE_MONTHS))
 
     def of_page(self, page: str, lang: str, *, month: MonthView | None = None, unit: str | None = None) -> list[Chart]:
         """Every chart of one page (`page`: "month", "unit" or "trends"), for its downloads and embeds."""

@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from decimal import Decimal
 
 from generator.core import addresses
@@ -129,31 +130,52 @@ def _summary_rows(site: SiteView) -> Iterator[Row]:
         yield from groups(year.total, year.blocks, year.levels, year.year)
 
 
-def tables(site: SiteView) -> list[Table]:
-    """Every open-data table of the site, in a stable order."""
-    result = []
-    for month in site.months:
+def month_tables(month: MonthView, with_rows: bool = True) -> list[Table]:
+    """A month's tables: its units, and its honour list where it has one (not `with_rows`: only
+    what describes them, for the package and the index page)."""
+    result = [Table(
+        addresses.month_units_csv(month.month), UNIT_COLUMNS, tuple(_month_unit_rows(month)) if with_rows else (),
+        f"Kết quả theo đơn vị, tháng {month.month}",
+        "Mỗi dòng là một đơn vị: tổng số, số được đánh giá, số lượng từng mức xếp loại, nâng mức, hạ mức, khen thưởng.",
+    )]
+    if month.honour is not None:
         result.append(Table(
-            addresses.month_units_csv(month.month), UNIT_COLUMNS, tuple(_month_unit_rows(month)),
-            f"Kết quả theo đơn vị, tháng {month.month}",
-            "Mỗi dòng là một đơn vị: tổng số, số được đánh giá, số lượng từng mức xếp loại, nâng mức, hạ mức, khen thưởng.",
+            addresses.month_honour_csv(month.month), HONOUR_COLUMNS, tuple(_honour_rows(month)) if with_rows else (),
+            f"Danh sách Hoàn thành xuất sắc nhiệm vụ, tháng {month.month}",
+            "Những người được xếp loại Hoàn thành xuất sắc nhiệm vụ trong tháng, theo thứ tự trên trang.",
         ))
-        if month.honour is not None:
-            result.append(Table(
-                addresses.month_honour_csv(month.month), HONOUR_COLUMNS, tuple(_honour_rows(month)),
-                f"Danh sách Hoàn thành xuất sắc nhiệm vụ, tháng {month.month}",
-                "Những người được xếp loại Hoàn thành xuất sắc nhiệm vụ trong tháng, theo thứ tự trên trang.",
-            ))
-    result.append(Table(
-        addresses.all_units_csv(), UNIT_COLUMNS,
-        tuple(row for month in site.months for row in _month_unit_rows(month)),
-        "Kết quả theo đơn vị, mọi tháng", "Như tệp của từng tháng, gộp tất cả các tháng.",
-    ))
-    result.append(Table(
+    return result
+
+
+def years(site: SiteView) -> dict[str, tuple[MonthView, ...]]:
+    """Each year of the site's months, oldest first, with its months."""
+    return {year: tuple(months) for year, months in groupby(site.months, key=lambda m: m.year)}
+
+
+def year_table(year: str, months: Iterable[MonthView], with_rows: bool = True) -> Table:
+    """Every unit and month of one year (made from that year's months alone, so a closed year's
+    file changes only when one of its months is corrected)."""
+    rows = tuple(row for month in months for row in _month_unit_rows(month)) if with_rows else ()
+    return Table(
+        addresses.year_units_csv(year), UNIT_COLUMNS, rows,
+        f"Kết quả theo đơn vị, năm {year}", f"Như tệp của từng tháng, gộp các tháng của năm {year}.",
+    )
+
+
+def summary_table(site: SiteView) -> Table:
+    return Table(
         addresses.summary_csv(), SUMMARY_COLUMNS, tuple(_summary_rows(site)),
         "Tổng hợp theo toàn đơn vị, cấp và khối",
         "Mỗi dòng là một kỳ (tháng YYYY-MM hoặc năm YYYY) và một nhóm: toàn bộ, một cấp hoặc một khối.",
-    ))
+    )
+
+
+def tables(site: SiteView, with_rows: bool = True) -> list[Table]:
+    """Every open-data table of the site, in a stable order: each month's, each year's, the summary
+    (not `with_rows`: the summary alone has its rows)."""
+    result = [table for month in site.months for table in month_tables(month, with_rows)]
+    result += [year_table(year, months, with_rows) for year, months in years(site).items()]
+    result.append(summary_table(site))
     return result
 
 
@@ -187,11 +209,15 @@ def datapackage(site: SiteView, tables_: list[Table]) -> bytes:
     return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def files(site: SiteView, all_tables: list[Table]) -> list[tuple[str, bytes]]:
-    """(path, content) of every open-data file: each CSV, its JSON, and the package."""
+def table_files(some: Iterable[Table]) -> list[tuple[str, bytes]]:
+    """(path, content) of each table's CSV and of its JSON."""
     result = []
-    for table in all_tables:
+    for table in some:
         result.append((table.path, to_csv(table)))
         result.append((addresses.json_beside(table.path), to_json(table)))
-    result.append((addresses.datapackage(), datapackage(site, all_tables)))
     return result
+
+
+def files(site: SiteView, all_tables: list[Table]) -> list[tuple[str, bytes]]:
+    """(path, content) of every open-data file: each CSV, its JSON, and the package."""
+    return table_files(all_tables) + [(addresses.datapackage(), datapackage(site, all_tables))]

@@ -12,6 +12,10 @@ here knows Pelican or HTML.
 - `level_series(series, last=12)`: the same for each of the last months, one
   vertical stacked bar per month.
 - `share_line(series, "xs_share", last=12)`: a sparkline of one share.
+- `level_trend(series)`: every month of a series that has figures, one thin
+  vertical stacked bar each, drawn as one path per level (a page of five
+  years stays small), with each share's first, last, lowest and highest
+  month for the text that says what the picture shows.
 
 A figure that is None is not published (the small-unit rule, or a month with
 no figures): it is never drawn, and nothing is computed from the others in
@@ -39,6 +43,8 @@ LABEL_INK = {"XS": "#fff", "T": "#1b1f24", "HT": "#1b1f24", "HT+K": "#fff", "CDG
 GAP = 1  # white between neighbouring segments, in viewBox units
 # A segment narrower than this (viewBox units) carries no label: the legend beside says it.
 LABEL_MIN_WIDTH = 40
+# A year's label under the months (four digits at 11 px), in viewBox units.
+YEAR_LABEL_WIDTH = 30
 
 
 @dataclass(**PUBLIC)
@@ -233,3 +239,91 @@ def share_line(series: Series, field: str = "xs_share", last: int | None = 12, w
         commands.append(f"{'L' if drawing else 'M'}{point.x:g} {point.y:g}")
         drawing = True
     return ShareLine(width, height, months, tuple(points), " ".join(commands), low, high)
+
+
+@dataclass(**PUBLIC)
+class LevelPath:
+    """Every bar's segment of one level, as one SVG path."""
+
+    code: str
+    colour: str
+    path: str
+
+
+@dataclass(**PUBLIC)
+class YearMark:
+    """Where a year's first month shown begins on the axis, and where its label is anchored
+    (`anchor`, SVG's text-anchor: "start", or "end" at the right edge where it would not fit)."""
+
+    year: str
+    x: float
+    label_x: float
+    anchor: str
+
+
+@dataclass(**PUBLIC)
+class ShareTrend:
+    """One level's share over the months drawn: what the text beside the picture says."""
+
+    code: str
+    first: LinePoint
+    last: LinePoint
+    lowest: LinePoint
+    highest: LinePoint
+
+
+@dataclass(**PUBLIC)
+class LevelTrend:
+    """Every month from the first to the last with figures, a vertical bar each stacked to 100%,
+    in a `width` × `height` viewBox whose bottom `height - plot_height` holds the years' labels."""
+
+    width: int
+    height: int
+    plot_height: float
+    months: tuple[str, ...]
+    paths: tuple[LevelPath, ...]  # in STACK_ORDER: the legend's order
+    years: tuple[YearMark, ...]  # where each year's months begin, its label left-aligned there
+    shares: tuple[ShareTrend, ...]  # the levels published in at least one month, in STACK_ORDER
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.paths)
+
+
+def level_trend(series: Series, width: int = 320, height: int = 80, label_height: int = 16) -> LevelTrend:
+    """Every month of `series` from its first to its last with figures (a month between without
+    figures is a gap), one vertical bar each stacked to 100% of the headcount."""
+    pairs = _last(series, None)
+    known = [index for index, (_, figures) in enumerate(pairs) if figures is not None]
+    pairs = pairs[known[0]:known[-1] + 1] if known else ()
+    plot = height - label_height
+    slot = width / max(len(pairs), 1)
+    # Bars a few pixels wide keep a gap between them; hairline ones touch, as an area would.
+    bar_width = slot * 0.8 if slot >= 4 else slot
+    commands: dict[str, list[str]] = {}
+    years: list[YearMark] = []
+    points: dict[str, list[LinePoint]] = {}
+    for index, (month, figures) in enumerate(pairs):
+        left = index * slot + (slot - bar_width) / 2
+        if not years or years[-1].year != month[:4]:
+            x = round(index * slot, 1)
+            fits = x + YEAR_LABEL_WIDTH <= width
+            years.append(YearMark(month[:4], x, x if fits else width, "start" if fits else "end"))
+        if figures is None:
+            continue
+        for segment in _stack(figures, plot, bar_width, across=left, upwards=True):
+            points.setdefault(segment.code, []).append(LinePoint(month, segment.share, segment.x, segment.y))
+            if segment.drawn:
+                commands.setdefault(segment.code, []).append(
+                    f"M{segment.x:g} {segment.y:g}h{segment.width:g}v{segment.height:g}h-{segment.width:g}z")
+    # A year's label starts where its first month does; one too close to the next year's (a
+    # year of a month or two at the left edge) gives way to it.
+    years = [mark for mark, following in zip(years, years[1:] + [None])
+             if following is None or following.x - mark.x >= YEAR_LABEL_WIDTH]
+    paths = tuple(LevelPath(code, LEVEL_COLOURS[code], "".join(commands[code])) for code in STACK_ORDER if code in commands)
+    shares = tuple(
+        ShareTrend(code, found[0], found[-1], min(found, key=lambda p: (p.value, p.month)),
+                   max(found, key=lambda p: (p.value, p.month)))
+        for code in STACK_ORDER if (found := points.get(code))
+    )
+    return LevelTrend(width, height, plot, tuple(m for m, _ in pairs), paths, tuple(years), shares)

@@ -89,6 +89,14 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
             refusals.append(f"{report_text}\n\n{text}" if report_text else text)
         return 1
 
+    unchanged = _unchanged(args, settings_file, output, site_url) if record else None
+    if unchanged is not None and not getattr(args, "full", False) and unchanged.nothing_new():
+        args.nothing_new = True
+        if getattr(args, "timings", None):
+            timings.write(args.timings, total=time.perf_counter() - started, files=0)
+        print(f"Không có gì mới: dữ liệu, thông báo, mã nguồn, cài đặt và trang đã tạo đều như lần tạo trước; "
+              f"trang ở {output.resolve()}/ được giữ nguyên.")
+        return 0
     view, loaded, _ = load(args)
     if loaded is None:  # _load has said why
         if refusals is not None:
@@ -117,6 +125,8 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
                            after_swap=leak_check.save, full=getattr(args, "full", False))
         if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
             args.site_written = output.resolve()
+            if unchanged is not None:
+                unchanged.save()
     except LeakFound as leak:
         return refuse(f"{leak.render()}\nKhông tạo trang. {_kept(output)}")
     except (ContentRefused, StoreChanged) as refusal:
@@ -134,6 +144,18 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     if record:
         print(f"Xem thử: python -m http.server -d {output} 8000  →  http://localhost:8000/")
     return 0
+
+
+def _unchanged(args, settings_file: Path, output: Path, site_url: str | None):
+    """What the last build into `output` was made from, to stop early when nothing changed
+    (None without a data folder: the build says so, further on)."""
+    from pelican.plugins.congkhai.carry import Unchanged
+    from pelican.plugins.congkhai.run import pelican_settings
+
+    if not args.data.is_dir():
+        return None
+    checked_settings(settings_file)  # a settings file that cannot be used is refused here as in any build
+    return Unchanged(pelican_settings(settings_file, output.resolve(), None, site_url), args.data, output)
 
 
 def _merges_summary(view) -> str:

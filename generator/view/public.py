@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 
 from generator.core import addresses
 from generator.core.config import QuotaRule
@@ -64,7 +65,7 @@ class Figures:
 class LevelLine:
     """One level of a total, with its change in percentage points since the month before."""
 
-    code: str  # "XS", "T", "HT", "K", "HT+K" (merged) or "CDG" (not evaluated)
+    code: str  # "XS", "T", "HT", "K", "HT+K" (merged), "CDG" (not evaluated) or "DG" (evaluated: its share is the coverage)
     count: int
     share: Decimal | None
     change: Decimal | None
@@ -266,6 +267,39 @@ class UnitMonth:
     honour_url: str
 
 
+# A unit's page holds its latest months only (contract section 11), so that the page a round
+# renders for every unit does not grow with the years published; the rest is on its year pages.
+UNIT_PAGE_MONTHS = 24
+
+
+@dataclass(**PUBLIC)
+class UnitYear:
+    """One unit's months of one year: its page at /don-vi/CODE/YYYY/."""
+
+    unit: UnitInfo
+    year: str
+    months: tuple[UnitMonth, ...]  # oldest first
+
+    @property
+    def url(self) -> str:
+        return addresses.unit_year_page(self.unit.code, self.year)
+
+    @property
+    def honour_months(self) -> tuple[UnitMonth, ...]:
+        return tuple(m for m in self.months if m.honour_count)
+
+
+@dataclass(**PUBLIC)
+class UnitLead:
+    """What a unit's page leads with: its latest month's key figures as published (evaluated, XS,
+    then HT and K, or HT+K where merged), each with its change in percentage points since the
+    site's month before, where the unit has figures for it and the share was published both times."""
+
+    month: UnitMonth
+    previous: UnitMonth | None
+    lines: tuple[LevelLine, ...]  # "DG" (evaluated: its share is the coverage), "XS", "HT" and "K", or "HT+K"
+
+
 @dataclass(**PUBLIC)
 class UnitView:
     unit: UnitInfo
@@ -277,6 +311,40 @@ class UnitView:
     @property
     def honour_months(self) -> tuple[UnitMonth, ...]:
         return tuple(m for m in self.months if m.honour_count)
+
+    @property
+    def latest(self) -> UnitMonth | None:
+        return self.months[0] if self.months else None
+
+    @property
+    def recent(self) -> tuple[UnitMonth, ...]:
+        """The months its page shows, newest first."""
+        return self.months[:UNIT_PAGE_MONTHS]
+
+    @property
+    def recent_honour_months(self) -> tuple[UnitMonth, ...]:
+        return tuple(m for m in self.recent if m.honour_count)
+
+    @property
+    def years(self) -> tuple[UnitYear, ...]:
+        """Every year it has figures for, newest first, each with its months oldest first."""
+        return tuple(UnitYear(self.unit, year, tuple(reversed(tuple(months))))
+                     for year, months in groupby(self.months, key=lambda m: m.month[:4]))
+
+    def lead(self, month_before: str | None) -> UnitLead | None:
+        """Its latest month's key figures, with the change since `month_before` (the site's
+        month before that one; None where there is none)."""
+        latest = self.latest
+        if latest is None:
+            return None
+        previous = next((m for m in self.months[1:2] if m.month == month_before), None)
+        figures, before = latest.figures, previous.figures if previous is not None else None
+        coverage_change = (figures.coverage - before.coverage
+                           if before is not None and figures.coverage is not None and before.coverage is not None
+                           else None)
+        evaluated = LevelLine("DG", figures.evaluated, figures.coverage, coverage_change)
+        levels = tuple(line for line in level_lines(figures, before) if line.code not in ("T", "CDG"))
+        return UnitLead(latest, previous, (evaluated, *levels))
 
 
 @dataclass(**PUBLIC)

@@ -55,6 +55,11 @@ class Series:
     def known(self) -> tuple[tuple[str, Figures], ...]:
         return tuple((m, f) for m, f in zip(self.months, self.figures) if f is not None)
 
+    def window(self, start: int, end: int) -> Series:
+        """The months from index `start` (at least 0) to `end`, excluded."""
+        start = max(start, 0)
+        return Series(self.key, self.name, self.months[start:end], self.figures[start:end])
+
     def until(self, month: str) -> Series:
         """The series up to `month`, included (what a month's page knew when it was that month)."""
         end = self.months.index(month) + 1 if month in self.months else 0

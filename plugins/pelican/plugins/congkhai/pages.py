@@ -13,6 +13,7 @@ from generator.core import addresses
 from generator.pages import charts
 from generator.view import compare
 from generator.pages import opendata
+from generator.pages import pictures
 from generator.core import progress
 from generator.pages import search
 from generator.pages.charts import PageCharts
@@ -177,19 +178,27 @@ class DashboardGenerator(Generator):
         return [written, self.carrier.since(mark) if self.carrier is not None else None]
 
     def write_unit_pages(self) -> None:
-        """Each unit's page and, where the site's address is known, its feed, in each language."""
+        """Each unit's page and, where the site's address is known, its feed, in each language; then
+        its years' pages, each made from that year's months alone, so that a closed year's pages
+        are carried over from month to month."""
+        month_before = {month.month: month.previous for month in self.site.months}
         for unit in self.site.units:
             code = unit.unit.code
-            # unit.html and its chart read the unit's trend beside the organisation's (charts.PageCharts.unit).
-            with self.made_from("unit:" + code, self.site_wide, unit, self.trends.units.get(code),
-                                self.trends.organisation) as write:
-                if not write:
-                    continue
-                self.write_page(unit.unit.url, "unit", unit=unit)
-                self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
-                if self.context["FEEDS"]:
-                    for lang in languages.LANGUAGES:
-                        syndication.write_unit_feed(self, unit, lang)
+            trend = self.trends.units.get(code)
+            page = dict(unit=unit, lead=unit.lead(month_before.get(unit.latest.month) if unit.latest else None),
+                        trend=trend, picture=pictures.level_trend(trend.series) if trend else None)
+            # Its chart reads the unit's trend beside the organisation's (charts.PageCharts.unit).
+            with self.made_from("unit:" + code, self.site_wide, page, self.trends.organisation) as write:
+                if write:
+                    self.write_page(unit.unit.url, "unit", **page)
+                    self.write_charts(unit.unit.url, lambda lang, code=code: self.charts.of_page("unit", lang, unit=code))
+                    if self.context["FEEDS"]:
+                        for lang in languages.LANGUAGES:
+                            syndication.write_unit_feed(self, unit, lang)
+            for year in unit.years:
+                with self.made_from(f"unit:{code}:{year.year}", self.site_wide, year) as write:
+                    if write:
+                        self.write_page(year.url, "unit_year", year=year)
 
     def add_trends(self) -> None:
         """The leaders' view for every template, and `charts` for those that draw (month, unit, trends)."""
@@ -224,15 +233,32 @@ class DashboardGenerator(Generator):
                     self.write_page(brief.url, "brief", brief=brief)
 
     def write_open_data(self) -> None:
+        """Each month's files, made from the month alone; each year's, from its months alone (a
+        closed year's are carried over); then the summary, the package and the index page, which
+        show the whole site."""
+        # Keyed on what the files hold (a month's rows and honour list), not on the whole month: its
+        # link to the next month changes when that one is published, and the files do not.
+        for month in self.site.months:
+            with self.made_from("open data:" + month.month, month.month, month.rows, month.honour) as write:
+                if write:
+                    self.write_files(opendata.table_files(opendata.month_tables(month)))
+        for year, months in opendata.years(self.site).items():
+            with self.made_from("open data:" + year, [(month.month, month.rows) for month in months]) as write:
+                if write:
+                    self.write_files(opendata.table_files([opendata.year_table(year, months)]))
         with self.made_from("open data", self.everything) as write:
             if write:
-                self.write_open_data_files()
+                described = opendata.tables(self.site, with_rows=False)
+                summary = described[-1]
+                self.write_files(opendata.table_files([summary]))
+                self.write_file(addresses.datapackage(), opendata.datapackage(self.site, described))
+                # The files above are written or carried over by now: their sizes are on disk.
+                paths = [path for table in described for path in (table.path, addresses.json_beside(table.path))]
+                sizes = {path: Path(self.output_path, path).stat().st_size for path in paths + [addresses.datapackage()]}
+                years = tuple((year, addresses.year_units_csv(year)) for year in reversed(opendata.years(self.site)))
+                self.write_page(addresses.open_data_page(), "opendata", sizes=sizes, years=years)
 
-    def write_open_data_files(self) -> None:
-        tables = opendata.tables(self.site)
-        files = opendata.files(self.site, tables)
-        sizes = {path: len(content) for path, content in files}
-        self.write_page(addresses.open_data_page(), "opendata", tables=tables, sizes=sizes)
+    def write_files(self, files: list[tuple[str, bytes]]) -> None:
         for path, content in files:
             self.write_file(path, content)
 

@@ -86,10 +86,11 @@ def write_month_feed(generator, lang: str, kind: str) -> None:
 
 
 def write_unit_feed(generator, unit: UnitView, lang: str) -> None:
-    """Write a unit's Atom feed in `lang`: one entry per month, newest first, each the unit's figures
-    that month (feed_unit.html), its link the month's row of the unit's page."""
+    """Write a unit's Atom feed in `lang`: one entry per month of its page (its latest months),
+    newest first, each the unit's figures that month (feed_unit.html), its link the month's row of
+    the unit's page."""
     entries = [(f"{unit.unit.url}#{addresses.month_anchor(m.month)}", announced(m.month), {"unit_month": m})
-               for m in unit.months]
+               for m in unit.recent]
     write_feed(generator, addresses.unit_feed(unit.unit.code), lang, "atom", "feed_unit", entries, unit=unit)
 
 
