@@ -148,8 +148,9 @@ def test_on_a_phone_a_row_shows_what_is_read_first_and_the_rest_at_a_press(page,
     page.goto(served + "thang/2025-06/")
     row = page.locator("#dv-PTC")
     shown = row.locator("td:visible")
-    def columns():  # a cell's label on a phone, or its text where it needs none (the unit's code)
-        return [c.get_attribute("data-l") or c.inner_text() for c in shown.all()]
+    def columns():  # the label a phone shows above each cell, or its text where it has none (the unit's code)
+        return [c.evaluate("""c => { const label = getComputedStyle(c, '::before').content;
+            return label === 'none' || label === 'normal' ? c.textContent : JSON.parse(label); }""") for c in shown.all()]
 
     assert columns() == ["PTC", "Đánh giá", "XS", "HT", "K"]
     assert row.locator("th.name").is_visible() and "Phòng Tài chính - Kế hoạch" in row.locator("th.name").inner_text()
