@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from generator.pages import charts
+from generator.view.trends import Series
 from generator.core.config import QuotaRule
 from generator.core.formatting import format_month, format_percent, round_half_up
 from trends_plan import PLAN
@@ -183,3 +184,15 @@ def charts_root():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent
+
+
+def test_month_axes_label_at_most_six_months_briefly():
+    """A phone 360 px wide has room for six short month labels (tests/browser/test_phone.py measures them)."""
+    months = [f"{2023 + (m + 10) // 12}-{(m + 10) % 12 + 1:02d}" for m in range(36)]  # 2023-11 to 2026-10
+    series = Series("all", "Toàn bộ", tuple(months), (None,) * 36)
+    axis = charts.coverage("c", series, Decimal("95"), "vi").figure["layout"]["xaxis"]
+    assert axis["ticktext"] == ["T1/24", "T1/25", "T1/26"]
+    assert axis["tickvals"] == ["T1/2024", "T1/2025", "T1/2026"]  # the drawn categories, full names
+    for count, shown in ((6, 6), (12, 4), (24, 4)):
+        axis = charts.coverage("c", Series("all", "Toàn bộ", tuple(months[:count]), (None,) * count), Decimal("95"), "en").figure["layout"]["xaxis"]
+        assert len(axis["ticktext"]) <= shown and all(len(t) <= 6 for t in axis["ticktext"])

@@ -45,8 +45,9 @@ def test_chart_code_loads_only_near_a_chart_and_draws_an_svg_after_scrolling(ser
     assert page.locator(".plot").first.locator(".barlayer .point").count() > 0
     assert sum("plotly-bar-scatter.min.js" in url for url in requests) == 1
     assert page.evaluate("Object.keys(Plotly.PlotSchema.get().traces).sort()") == ["bar", "scatter"]
-    # Charts further down stay undrawn until they come near.
+    # Charts further down stay undrawn until they come near; those of a closed section, until it opens.
     assert page.locator(".plot").last.locator("svg").count() == 0
+    page.locator("details.section > summary").last.click()
     page.locator(".plot").last.scroll_into_view_if_needed()
     page.locator(".plot").last.locator("svg.main-svg").first.wait_for(timeout=20_000)
     assert problems == []
@@ -76,6 +77,7 @@ def test_without_javascript_the_trend_table_and_sentences_remain(server, browser
     page = context.new_page()
     page.goto(f"{server}/xu-huong/")
     table = page.locator("table.trend-table")
+    page.get_by_text("Bảng toàn bộ, theo tháng").click()  # a <details>: it opens without script
     assert table.is_visible()
     assert table.locator("tbody tr").count() >= 6
     assert page.locator(".chart-summary").first.is_visible()

@@ -249,6 +249,8 @@ def test_format_money(amount, vi: str, en: str) -> None:
         ("2024-05", "vi", "long", "Tháng 5/2024"),
         ("2024-05", "en", "short", "May 2024"),
         ("2026-01", "en", "long", "January 2026"),
+        ("2024-01", "vi", "tick", "T1/24"),  # a chart's month labels, six side by side on a phone
+        ("2024-10", "en", "tick", "Oct 24"),
     ],
 )
 def test_format_month(ym: str, lang: str, style: str, expected: str) -> None:

@@ -423,7 +423,7 @@ def test_month_table_names_each_unit_first_and_shows_blocks_and_totals(site):
     html = (site / "thang/2025-06/index.html").read_text("utf-8")
     header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     assert re.findall(r"<th[^>]*>([^<]*)", header)[:2] == ["Đơn vị", "Mã"]
-    first_row = re.search(r"<tr><th scope=\"row\" class=\"name\"><a [^>]*>([^<]*)</a></th><td>([^<]*)</td>", html)
+    first_row = re.search(r"<tr id=\"dv-PTC\"><th scope=\"row\" class=\"name\"><a [^>]*>([^<]*)</a></th><td class=\"code\">([^<]*)</td>", html)
     assert first_row.groups() == ("Phòng Tài chính - Kế hoạch", "PTC")
     for block in ("Khối Chính quyền", "Khối Phường", "Khối Trường học"):
         assert f'<th scope="rowgroup" colspan="10" class="name">{block}</th>' in html

@@ -52,6 +52,15 @@ def format_month(value, lang="vi"):
     return _formatted(formatting.format_month, value, type(value), lang)
 
 
+def _tick(value, lang):
+    return formatting.format_month(value, lang, "tick")
+
+
+def format_month_tick(value, lang="vi"):
+    """A month as a chart's tick names it, short enough for six on a phone ("T1/24")."""
+    return _formatted(_tick, value, type(value), lang)
+
+
 def xs_sentence(series: Series, name: str | None, lang: str) -> str:
     points = [(m, f.xs_share) for m, f in series.known if f.xs_share is not None]
     prefix = f"{name}: " if name else ""

@@ -42,6 +42,7 @@ from .chart_texts import (
     csv_table,
     format_money,
     format_month,
+    format_month_tick,
     format_number,
     format_percent,
     range_sentence,
@@ -138,7 +139,7 @@ def level_shares(chart_id: str, panels: Sequence[Series], lang: str, *, panel_na
     layout["hovermode"] = "x unified"
     for index in range(1, count + 1):
         axis = "" if index == 1 else str(index)
-        layout["xaxis" + axis] = _month_axis(x, months, show_labels=index == count) | ({"matches": "x"} if axis else {})
+        layout["xaxis" + axis] = _month_axis(x, months, show_labels=index == count, lang=lang) | ({"matches": "x"} if axis else {})
         layout["yaxis" + axis] = _percent_axis(0, 100)
     height = chart_height(count)
     layout["height"] = height
@@ -162,7 +163,7 @@ def coverage(chart_id: str, series: Series, floor_percent: Decimal, lang: str) -
         "hovertemplate": "%{y:.2f}%<extra></extra>",
     }
     layout = _layout(lang, showlegend=False)
-    layout["xaxis"] = _month_axis(x, series.months)
+    layout["xaxis"] = _month_axis(x, series.months, lang=lang)
     layout["yaxis"] = _percent_axis(max(0, int(low) - 1), 100)
     layout["shapes"] = [_level_line(float(floor_percent))]
     layout["annotations"] = [_line_label(float(floor_percent), f"{words['floor']} {format_percent(floor_percent, lang)}")]
@@ -187,7 +188,7 @@ def raised_lowered(chart_id: str, series: Series, lang: str) -> Chart:
         })
     layout = _layout(lang)
     layout["hovermode"] = "x unified"
-    layout["xaxis"] = _month_axis(x, series.months)
+    layout["xaxis"] = _month_axis(x, series.months, lang=lang)
     layout["yaxis"] = {"rangemode": "tozero", "tickformat": ",d", "gridcolor": GRID, "fixedrange": True, "automargin": True}
     rows = tuple(
         (format_month(m, lang), count_text(f.raised, lang), count_text(f.lowered, lang))
@@ -213,7 +214,7 @@ def rewards(chart_id: str, months: Sequence[Rewards], lang: str) -> Chart:
         "hovertemplate": "%{y:,.0f}" + currency + " · %{customdata:,} " + words["people"] + "<extra></extra>",
     }
     layout = _layout(lang, showlegend=False)
-    layout["xaxis"] = _month_axis(x, [r.month for r in known])
+    layout["xaxis"] = _month_axis(x, [r.month for r in known], lang=lang)
     budget = known[-1].budget if known else None
     top = max([r.amount for r in known] + [budget or 0]) if known else 0
     layout["yaxis"] = _money_axis(top, lang)
@@ -381,18 +382,26 @@ def _layout(lang: str, **extra) -> dict:
         "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
-        "legend": {"orientation": "h"},
+        # Under everything, tick labels included (the container's bottom): never on the bars or the months.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"},
         "hoverlabel": {"namelength": -1},
         **extra,
     }
 
 
-def _month_axis(labels: Sequence[str], months: Sequence[str], show_labels: bool = True) -> dict:
-    """A category axis of months that labels only some (every 3, 6 or 12 months), so that labels never collide."""
-    step = 1 if len(months) <= 6 else 3 if len(months) <= 12 else 6 if len(months) <= 36 else 12
-    ticks = [label for label, month in zip(labels, months) if (int(month[5:7]) - 1) % step == 0]
-    return {"type": "category", "tickmode": "array", "tickvals": ticks, "ticktext": ticks,
+def _month_axis(labels: Sequence[str], months: Sequence[str], show_labels: bool = True, lang: str = "vi") -> dict:
+    """A category axis of months that labels only some (every 3, 6 or 12 months: six at most) with short
+    labels ("T1/24"), so that labels never touch, even on a phone 360 px wide."""
+    step = month_tick_step(len(months))
+    ticked = [(label, month) for label, month in zip(labels, months) if (int(month[5:7]) - 1) % step == 0]
+    return {"type": "category", "tickmode": "array", "tickvals": [label for label, _ in ticked],
+            "ticktext": [format_month_tick(month, lang) for _, month in ticked],
             "showticklabels": show_labels, "tickangle": 0, "automargin": True, "fixedrange": True, "linecolor": INK}
+
+
+def month_tick_step(count: int) -> int:
+    """Every how many months a month axis of `count` months is labelled (theme/js/so-sanh.js does the same)."""
+    return 1 if count <= 6 else 3 if count <= 12 else 6 if count <= 24 else 12
 
 
 def _money_axis(top: int, lang: str) -> dict:

@@ -70,7 +70,7 @@ def test_sorting_by_name_with_the_keyboard(page, served):
 
 def test_filtering_by_block_shows_only_its_units(page, served):
     page.goto(served + "thang/2025-06/")
-    page.get_by_label("Khối").select_option(label="Khối Phường")
+    page.get_by_label("Khối", exact=True).select_option(label="Khối Phường")
     assert visible_units(page) == ["UBND phường Giang Biên", "UBND phường Thượng Thanh"]
     assert page.locator("#bang-don-vi tr.subtotal:visible").all_inner_texts()[0].startswith("Cộng Khối Phường")
     page.wait_for_function("() => document.getElementById('trang-thai').textContent.includes('2 trên 4')")  # a function: a string predicate is eval'd, which the CSP forbids
@@ -144,11 +144,38 @@ def test_without_javascript_the_table_is_whole_and_no_dead_control_shows(browser
     context.close()
 
 
-def test_unit_name_stays_in_view_while_figures_scroll_on_a_small_screen(page, served):
+def test_on_a_phone_a_row_shows_what_is_read_first_and_the_rest_at_a_press(page, served):
     page.goto(served + "thang/2025-06/")
+    row = page.locator("#dv-PTC")
+    shown = row.locator("td:visible")
+    def columns():  # the label a phone shows above each cell, or its text where it has none (the unit's code)
+        return [c.evaluate("""c => { const label = getComputedStyle(c, '::before').content;
+            return label === 'none' || label === 'normal' ? c.textContent : JSON.parse(label); }""") for c in shown.all()]
+
+    assert columns() == ["PTC", "Đánh giá", "XS", "HT", "K"]
+    assert row.locator("th.name").is_visible() and "Phòng Tài chính - Kế hoạch" in row.locator("th.name").inner_text()
+    for cell in shown.all():
+        box = cell.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 360
+    button = page.get_by_role("button", name="Hiện đủ các cột")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert columns() == ["PTC", "Tổng số", "Đánh giá", "XS", "T", "HT", "K", "Nâng mức", "Hạ mức"]
+    # A block is a link away.
+    page.get_by_role("navigation", name="Đến khối:").get_by_role("link", name="Khối Phường").click()
+    page.wait_for_url(re.compile(r"#khoi-\d+$"))
+    assert page.locator("#bang-don-vi tbody:target tr.group").inner_text() == "Khối Phường"
+
+
+def test_unit_name_stays_in_view_while_figures_scroll_on_a_tablet(browser, served):
+    context = browser.new_context(viewport={"width": 768, "height": 800})
+    page = context.new_page()
+    page.goto(served + "thang/2025-06/")
+    assert page.locator("#bang-don-vi").evaluate("t => getComputedStyle(t).display") == "table"
     name = page.locator("#bang-don-vi tbody th.name a").first
     before = name.bounding_box()
     page.locator(".scroll").first.evaluate("box => box.scrollLeft = 400")
     after = name.bounding_box()
     assert page.locator(".scroll").first.evaluate("box => box.scrollLeft") > 0
     assert after["x"] == pytest.approx(before["x"], abs=1)
+    context.close()

@@ -167,6 +167,14 @@
     }, 400);
   }
 
+  // On a phone a row shows evaluated, XS and HT/K; the other columns come back at a press (site.css).
+  var allColumns = document.getElementById("du-cot");
+  table.classList.add("few");
+  allColumns.addEventListener("click", function () {
+    var all = table.classList.toggle("few") === false;
+    allColumns.setAttribute("aria-pressed", String(all));
+  });
+
   blockSelect.addEventListener("change", filtered);
   search.addEventListener("input", filtered);
   reset.addEventListener("click", restore);

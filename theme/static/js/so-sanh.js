@@ -22,6 +22,7 @@
   var csvLink = document.getElementById("so-sanh-csv");
   var months = JSON.parse(document.getElementById("so-sanh-thang").textContent);
   var monthNames = JSON.parse(document.getElementById("so-sanh-thang-ten").textContent);
+  var monthTicks = JSON.parse(document.getElementById("so-sanh-thang-nhan").textContent);
   var lang = document.documentElement.lang;
   var percent = new Intl.NumberFormat(lang === "en" ? "en" : "vi", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   // Okabe-Ito colours other than the levels' blue, each with its own marker (greyscale print).
@@ -145,7 +146,14 @@
       var row = body.insertRow();
       var th = element("th", monthNames[m]); th.scope = "row"; th.className = "name";
       row.appendChild(th);
-      series.forEach(function (s) { row.appendChild(element("td", shown(s.xs[m]))); row.appendChild(element("td", shown(s.coverage[m]))); });
+      series.forEach(function (s) {
+        // On a phone the row stacks and each cell says its column (site.css, "Tables on a phone").
+        [[s.xs[m], text.xs], [s.coverage[m], text.coverage]].forEach(function (pair) {
+          var cell = element("td", shown(pair[0]));
+          cell.setAttribute("data-l", s.name + ": " + pair[1]);
+          row.appendChild(cell);
+        });
+      });
     }
   }
 
@@ -188,10 +196,16 @@
         }, own));
       });
     });
-    var axis = { type: "category", fixedrange: true, automargin: true, linecolor: "#1b1f24", nticks: 6 };
+    // Six month labels at most, short ("T1/24") and on the same calendar months as the site's charts
+    // (generator/pages/charts.py, month_tick_step), so that they never touch on a phone.
+    var step = months.length <= 6 ? 1 : months.length <= 12 ? 3 : months.length <= 24 ? 6 : 12;
+    var ticked = months.map(function (month, m) { return m; })
+      .filter(function (m) { return (parseInt(months[m].slice(5, 7), 10) - 1) % step === 0; });
+    var axis = { type: "category", fixedrange: true, automargin: true, linecolor: "#1b1f24", tickangle: 0, tickmode: "array",
+      tickvals: ticked.map(function (m) { return monthNames[m]; }), ticktext: ticked.map(function (m) { return monthTicks[m]; }) };
     var layout = {
       height: 520, margin: { l: 8, r: 8, t: 8, b: 8 }, font: { size: 12, color: "#1b1f24" },
-      separators: lang === "en" ? ".," : ",.", legend: { orientation: "h", y: -0.12 }, hovermode: "x unified",
+      separators: lang === "en" ? ".," : ",.", legend: { orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom" }, hovermode: "x unified",
       grid: { rows: 2, columns: 1, pattern: "independent", ygap: 0.15 },
       xaxis: Object.assign({ showticklabels: false }, axis), xaxis2: Object.assign({ matches: "x" }, axis),
       yaxis: { ticksuffix: "%", rangemode: "tozero", fixedrange: true, automargin: true, gridcolor: "#d5dbe1", title: { text: text.xs } },
