@@ -144,7 +144,7 @@ def run_validate(args) -> int:
 def run_build(args) -> int:
     status = build_site(args, args.settings, args.output, args.site_url, record=True)
     if status == 0 and args.pdf and not getattr(args, "nothing_new", False):
-        from pelican.plugins.congkhai.carry import Unchanged
+        from generator.round.unchanged import Unchanged
 
         Unchanged.forget(args.output)  # the PDFs change the site the record describes
         status = print_brief_pdfs(args.output, args.site_url)

@@ -149,13 +149,13 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
 def _unchanged(args, settings_file: Path, output: Path, site_url: str | None):
     """What the last build into `output` was made from, to stop early when nothing changed
     (None without a data folder: the build says so, further on)."""
-    from pelican.plugins.congkhai.carry import Unchanged
-    from pelican.plugins.congkhai.run import pelican_settings
+    from .render import pelican_settings
+    from .unchanged import Unchanged
 
     if not args.data.is_dir():
         return None
     checked_settings(settings_file)  # a settings file that cannot be used is refused here as in any build
-    return Unchanged(pelican_settings(settings_file, output.resolve(), None, site_url), args.data, output)
+    return Unchanged(pelican_settings(settings_file, output.resolve(), None, None, site_url), args.data, output)
 
 
 def _merges_summary(view) -> str:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from generator.core import timings
 
-from .carry import Carrier, build_fingerprint
+from generator.round.unchanged import build_fingerprint
+
+from .carry import Carrier
 from .syndication import ANNOUNCEMENT_FEEDS, FEED_SETTINGS, absolute_site_url
 
 
