@@ -23,7 +23,8 @@ def messy_months(data: DataDir) -> None:
     # The same person twice in October, in another file and another unit: an error naming both rows.
     data.export_csv("2024-10-them.csv", [person_row(1, "P3", "Người Ba", "PTC"),
                                          person_row(2, "Q1", "Người Q", "XYZ")])  # XYZ: no such unit
-    data.export_csv("ket-qua-hai-thang.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC", month=month, score="95")
+    data.export_csv("ket-qua-hai-thang.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC", month=month,
+                                                         score="95" if i == 0 else "80")
                                        for month in ("11/2024", "12/2024") for i in range(12)])
     # A summary of a month that has person rows is left out, with a note; another month's is kept.
     write_csv(data.history / "2024.csv", [["Tháng", "Mã đơn vị", "Tổng số", "HTXSNV", "HTTNV", "HTNV", "KHTNV"],
@@ -58,7 +59,8 @@ def test_month_by_month_keeps_and_publishes_the_same_months(tmp_path, monkeypatc
     data = DataDir(tmp_path / "data")
     data.export_csv("2024-10.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC", final=XS if i < 2 else
                                                "Hoàn thành tốt nhiệm vụ") for i in range(12)])
-    data.export_csv("ket-qua-hai-thang.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC", month=month, score="95")
+    data.export_csv("ket-qua-hai-thang.csv", [person_row(i, f"P{i}", f"Người {i}", "PTC", month=month,
+                                                         score="95" if i == 0 else "80")
                                        for month in ("11/2024", "12/2024") for i in range(12)])
     write_csv(data.history / "2024.csv", [["Tháng", "Mã đơn vị", "Tổng số", "HTXSNV", "HTTNV", "HTNV", "KHTNV"],
                                          ["09/2024", "PTC", "12", "1", "11", "0", "0"]])

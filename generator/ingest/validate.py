@@ -223,8 +223,8 @@ def check_identity(people: pd.DataFrame, registry: Registry, headers: Headers, p
 
 def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems, headers: Headers | None = None) -> None:
     """A final score that earns another rating than the one given is a warning; in more than
-    5% of a sheet's rated rows (and two rows at least), the rating column itself is suspect:
-    one error for the sheet."""
+    5% of a sheet's rated rows of a month (and two rows at least), the rating column itself is
+    suspect: one error for the sheet and month."""
     headers = headers or {}
     earned = policy.scale.from_score(people["final_score"])
     given = people["final_rating"].notna()
@@ -234,7 +234,8 @@ def check_scores(people: pd.DataFrame, policy: Policy, problems: Problems, heade
     disagree = (rated & earned.ne(people["final_rating"])).fillna(False)
     if not disagree.any():
         return
-    for _, sheet_rows in people.loc[rated].groupby(["file", "sheet"], sort=False, dropna=False):
+    # Per month too: validation runs a month at a time for large data, and must say the same either way.
+    for _, sheet_rows in people.loc[rated].groupby(["file", "sheet", "month"], sort=False, dropna=False):
         wrong = sheet_rows.index[disagree[sheet_rows.index].to_numpy()]
         if len(wrong) >= SCORE_DISAGREEMENT_MIN_ROWS and len(wrong) > SCORE_DISAGREEMENT_SHARE * len(sheet_rows):
             _rating_column_suspect(people, earned, wrong, len(sheet_rows), problems, headers)
