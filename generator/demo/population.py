@@ -237,6 +237,7 @@ class DemoSummary:
     units: int                       # rows of units.csv
     people_rows: int                 # person-month rows over all exports
     people: int                      # distinct people
+    last_month_files: tuple[str, ...] = ()  # the exports of the last month, relative to the output folder
 
     def describe(self) -> str:
         span = f"{self.months[0]}..{self.months[-1]}" if self.months else "no months"
@@ -271,7 +272,8 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
     for month in range(months):
         on_roll = staff_model.advance(month)
         rows = _rate_month(rng_ratings, staff_model, on_roll, registry, calendar, month)
-        written += _write_month(out, rows, registry, calendar, month, large=staff > XLSX_MAX_STAFF)
+        month_files = _write_month(out, rows, registry, calendar, month, large=staff > XLSX_MAX_STAFF)
+        written += month_files
         excellent.append(rows.excellent())
         people_rows += len(rows)
     written += _write_history(out, rng_history, registry, calendar)
@@ -281,7 +283,8 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
         months=tuple(_month_label(m) for m in calendar.months),
         history_months=tuple(_month_label(m) for m in calendar.history),
         files=tuple(sorted(p.relative_to(out).as_posix() for p in written)),
-        units=len(registry), people_rows=people_rows, people=staff_model.count)
+        units=len(registry), people_rows=people_rows, people=staff_model.count,
+        last_month_files=tuple(sorted(p.relative_to(out).as_posix() for p in month_files)))
 
 
 # ================================================================ arguments, calendar

@@ -274,7 +274,7 @@ class LeakCheck:
             searched = (f" ({format_number(report.scanned, 'vi')} tệp mới hoặc đã đổi; "
                         f"{format_number(report.rescanned, 'vi')} tệp không đổi được tìm lại dữ liệu mới)")
         return (f"Kiểm tra rò rỉ: {format_number(report.files, 'vi')} tệp{searched}, "
-                f"không có dữ liệu riêng tư ({f'{seconds:.1f}'.replace('.', ',')} giây).")
+                f"không có dữ liệu riêng tư ({format_number(seconds, places=1)} giây).")
 
 
 # --- What is private ---------------------------------------------------------
@@ -308,7 +308,7 @@ def score_text(value: float) -> str:
 
 def mask(value: str) -> str:
     shown = value[:2] if len(value) >= 8 else value[:1]
-    return f"“{shown}…” ({len(value)} ký tự)"
+    return f"“{shown}…” ({format_number(len(value))} ký tự)"
 
 
 def published_names(site: SiteView) -> set[str]:
@@ -656,9 +656,13 @@ def _write_private(path: Path, content: bytes) -> None:
     """Write whole or not at all, readable by its owner only."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:  # a full disk leaves no half-written file behind
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def load_record(folder: Path) -> tuple[bytes, Record | None]:

@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.core.files import atomic_write
+
 # Zip entries carry a modification time; a fixed one (the format's earliest)
 # makes two zips of the same site identical, whatever day they were made.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -54,9 +56,7 @@ def _write_archive(archive: Path, entries) -> Path:
 
 
 def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(text.encode("utf-8"))
-    os.replace(temporary, path)
+    atomic_write(path, text.encode("utf-8"), durable=False)
 
 
 def write_zip(site: Path, archive: Path) -> Path:
@@ -116,6 +116,15 @@ def read_last_publish(dist: Path, site_url: str) -> LastPublish:
     if recorded_url != site_url:
         return LastPublish(None, f"Địa chỉ trang đã đổi từ {recorded_url} sang {site_url}: mọi trang đều khác")
     return LastPublish(manifest, None)
+
+
+def last_zip_size(dist: Path) -> int:
+    """The size of the last publish's full zip (0 when there is none): what the next one will need, about."""
+    try:
+        name = json.loads((dist / LAST_RECORD).read_text("utf-8"))["full_zip"]
+        return (dist / name).stat().st_size
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 def record_publish(dist: Path, manifest: dict[str, str], site_url: str, archive: Path) -> None:

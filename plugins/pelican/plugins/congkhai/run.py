@@ -16,13 +16,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import console
 from pelican.settings import read_settings
 
-from generator.core import timings
+from generator.core import space, timings
 from generator.view.public import SiteView
 
 from .carry import Carrier, build_fingerprint
@@ -66,7 +68,8 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     published (the checks keep their records of it in `carry.build_folder`).
     """
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    with space.writing_to(output.parent):
+        output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
     staging = None
     try:  # from the staging folder's creation on, so that Ctrl-C at any point removes it
@@ -75,7 +78,7 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         carrier = Carrier(output, staging, build_fingerprint(settings), full=full)
         settings["CONGKHAI_CARRIER"] = carrier
         logging.getLogger("pelican").setLevel(logging.WARNING)
-        with timings.stage(timings.PAGES):
+        with timings.stage(timings.PAGES), space.writing_to(output.parent), _quiet_pelican():
             Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
         timings.count(rendered=count - carrier.carried_files, carried=carrier.carried_files)
@@ -88,8 +91,10 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
             if before_swap is not None:
                 before_swap()
             _swap(staging, output)
-    except BaseException:
+    except BaseException as error:
         if staging is not None:
+            if space.is_disk_error(error):  # what fitted before the disk filled: the least the site needs
+                space.annotate(error, output.parent, written=space.folder_bytes(staging))
             shutil.rmtree(staging, ignore_errors=True)
         raise
     try:  # only now: the record describes the site in place
@@ -99,6 +104,17 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     if after_swap is not None:
         after_swap()
     return count
+
+
+@contextmanager
+def _quiet_pelican() -> Iterator[None]:
+    """Without Pelican's own English line ("Done: Processed 3 articles …"): the build says what it did."""
+    quiet = console.quiet
+    console.quiet = True
+    try:
+        yield
+    finally:
+        console.quiet = quiet
 
 
 def _swap(staging: Path, output: Path) -> None:
