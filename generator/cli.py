@@ -181,8 +181,14 @@ def _months_between(first: str, last: str) -> int:
     return (y2 - y1) * 12 + m2 - m1
 
 
+def _month_text(month: str) -> str:
+    """2026-11 as "11/2026", as officers write it."""
+    from generator.core.formatting import format_month
+
+    return format_month(month, "vi", "long").removeprefix("Tháng ")
+
+
 def run_demo(args) -> int:
-    from generator.core.formatting import format_month, format_number
     from generator.core.months import parse_month_cell
     from generator.demo.population import write_demo
 
@@ -196,17 +202,17 @@ def run_demo(args) -> int:
     try:
         with space.writing_to(args.out):
             summary = write_demo(args.out, months=months, units=args.units, staff=args.staff, seed=args.seed,
-                                 last_month=last_month)
+                                 last_month=last_month, continues=None if args.months else 24)
     except ValueError as error:
         print(f"Không tạo được dữ liệu minh họa: {error}", file=sys.stderr)
         return 1
     print(f"Đã ghi dữ liệu minh họa vào {args.out}: {len(summary.files)} tệp, {format_number(summary.units)} đơn vị, "
           f"{format_number(summary.people)} người, {format_number(summary.people_rows)} dòng người-tháng "
-          f"({format_month(summary.months[0])}–{format_month(summary.months[-1])}; "
+          f"({_month_text(summary.months[0])}–{_month_text(summary.months[-1])}; "
           f"{len(summary.history_months)} tháng tổng hợp theo đơn vị trước đó).")
     if args.last_month:
         files = ", ".join(str(args.out / name) for name in summary.last_month_files)
-        print(f"Tệp xuất của tháng {format_month(last_month)}: {files}. Để thử một tháng mới với dữ liệu minh họa trong "
+        print(f"Tệp xuất của tháng {_month_text(last_month)}: {files}. Để thử một tháng mới với dữ liệu minh họa trong "
               f"data/, chép tệp đó vào data/exports/ rồi làm theo README, “Mỗi tháng”.")
     store = DataFolder(args.out).store
     if store.exists():

@@ -247,7 +247,8 @@ class DemoSummary:
 
 
 def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 5000,
-               seed: int = 1, history_months: int = 12, last_month: str = "2026-10") -> DemoSummary:
+               seed: int = 1, history_months: int = 12, last_month: str = "2026-10",
+               continues: int | None = None) -> DemoSummary:
     """Write the synthetic data set into `out` (see the module docstring).
 
     `units` is the number of rows of units.csv (including the wards that the
@@ -257,12 +258,15 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
     `out` must be empty, missing, or a previous demo folder (it has the DEMO
     marker): then the files this function owns are replaced. Anything else is
     refused, so that real data is never overwritten.
+
+    `continues=N`: the set goes on from the set of the first N of these months, whose files
+    come out byte for byte the same; the months after them are the next months' exports.
     """
     _check_arguments(months, units, staff, history_months, last_month)
     out = Path(out)
     _prepare_output(out)
     rng_units, rng_people, rng_ratings, rng_history, rng_withheld = np.random.default_rng(seed).spawn(5)
-    calendar = _Calendar(_month_index(last_month) - months + 1, months, history_months)
+    calendar = _Calendar(_month_index(last_month) - months + 1, months, history_months, quirks=continues or 0)
 
     registry = _build_units(rng_units, units, staff, calendar)
     written = [_write_units(out, registry)]
@@ -332,6 +336,13 @@ class _Calendar:
     first: int     # month index of the first person-level month
     count: int
     history_count: int
+    # How many months the quirks are spread over (the month with a unit over the quota, the split export ...):
+    # `count`, unless the set continues a shorter one, whose months must come out the same.
+    quirks: int = 0
+
+    @property
+    def spread(self) -> int:
+        return self.quirks or self.count
 
     @property
     def months(self) -> range:
@@ -582,7 +593,7 @@ class _Staff:
         if month > 0:
             if month == self.calendar.merger:
                 self._merge_wards()
-            if month in _mover_months(self.calendar.count):
+            if month in _mover_months(self.calendar.spread):
                 self._move_one_teacher()
             self._replace_leavers(month)
         return np.flatnonzero(self.on_roll)
@@ -708,9 +719,9 @@ def _rate_month(rng: np.random.Generator, staff: _Staff, people: np.ndarray, uni
     is_new_hire = (staff.start[people] == month) & (month > 0)
     final = _draw_lower_levels(rng, len(people))
     not_evaluated = _not_evaluated(rng, unit, is_new_hire, staff.leader_rank[people], len(units),
-                                   month == _low_coverage_month(calendar.count))
+                                   month == _low_coverage_month(calendar.spread))
     final[not_evaluated] = NOT_EVALUATED
-    over_quota = month == _over_quota_month(calendar.count)
+    over_quota = month == _over_quota_month(calendar.spread)
     _choose_excellent(rng, final, unit, staff.merit[people], len(units), over_quota)
     self_level = _self_levels(rng, final)
     final_score = _band_scores(rng, final)
@@ -867,7 +878,7 @@ def _month_style(month: int, count: int, large: bool) -> _MonthStyle:
 
 def _write_month(out: Path, rows: _MonthRows, units: pd.DataFrame, calendar: _Calendar,
                  month: int, large: bool) -> list[Path]:
-    style = _month_style(month, calendar.count, large)
+    style = _month_style(month, calendar.spread, large)
     table = _export_values(rows, units, style)
     kinds = units["kind"].to_numpy()[rows.frame["unit"].to_numpy()]
     if style.split:
@@ -876,7 +887,7 @@ def _write_month(out: Path, rows: _MonthRows, units: pd.DataFrame, calendar: _Ca
         parts = [(None, np.ones(len(kinds), dtype=bool))]
     paths = []
     for kind, in_part in parts:
-        path = out / "exports" / _file_name(rows.month, month, calendar.count, style, kind)
+        path = out / "exports" / _file_name(rows.month, month, calendar.spread, style, kind)
         if style.csv:
             _write_csv(path, table[in_part], rows.month)
         else:

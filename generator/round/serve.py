@@ -98,6 +98,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that leaves while a page is on its way (a tab closed during a build) is no error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def problems_page(report: str) -> bytes:
     """The page every address shows while the data has errors."""
     return (
@@ -129,7 +140,7 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
     builds = Builds()
     handler = type("Handler", (PreviewHandler,), {"builds": builds})
     try:
-        server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
+        server = QuietServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
@@ -224,7 +235,7 @@ def serve_upload(site: Path, site_url: str, *, bind: str, port: int) -> int:
     prefix = site_path(site_url)
     handler = type("Handler", (UploadPreviewHandler,), {"site_url": site_url.rstrip("/"), "prefix": prefix})
     try:
-        server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(site.resolve())))
+        server = QuietServer((bind, port), functools.partial(handler, directory=str(site.resolve())))
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
