@@ -592,3 +592,103 @@ def test_demo_last_month_adds_the_next_months_export_to_the_same_months(tmp_path
     assert now and all(later.get(name) == content for name, content in now.items()), "the earlier months are the same"
     new = set(later) - set(now)
     assert new and all(str(tmp_path / "next/exports" / name) in text for name in new)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real file system of a given size (tmpfs; CI runs as root), unmounted after the test."""
+    mounted: list[Path] = []
+
+    def mount(size: str) -> Path:
+        folder = tmp_path / f"disk-{len(mounted)}"
+        folder.mkdir()
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True,
+                              text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def the_one_error_line(result: subprocess.CompletedProcess) -> str:
+    """What a command said went wrong: one line on standard error, beside any warnings of the build."""
+    text = assert_plain(result)
+    assert result.returncode == 1, text
+    errors = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("Bài viết ")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_disk_too_small_for_the_site_is_one_line_and_leaves_nothing(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("1m")  # the theme's plotly.js alone is 1 MB
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(disk / "site")))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần hơn ") and "còn trống" in line and "Giải phóng chỗ trống" in line
+    assert "Trang đã công bố và kho dữ liệu không thay đổi." in line
+    assert not any(disk.iterdir()), list(disk.iterdir())  # no staging folder, no half a site
+    assert not (data.root / "store").exists()
+
+
+def test_a_full_disk_keeps_the_old_site_whether_seen_before_or_during_the_build(tmp_path: Path, small_disk) -> None:
+    from generator.core.space import folder_bytes
+
+    disk = small_disk("8m")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    site = disk / "site"
+    assert generator("build", "--data", str(data.root), "--output", str(site)).returncode == 0
+    old, old_size = files_of(site), folder_bytes(site)
+    stored = files_of(data.root / "store")
+    data.export_csv("2024-11.csv", clean_rows("11/2024"))
+    data.export_csv("2024-12.csv", clean_rows("12/2024"))
+
+    def leave_free(amount: int) -> None:
+        ballast = disk / "ballast"
+        ballast.unlink(missing_ok=True)
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        ballast.write_bytes(b"\0" * (free - amount))
+
+    # Less room than the last site took: refused before anything is read.
+    leave_free(old_size // 2)
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(site)))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần khoảng ") and "ở đó chỉ còn trống" in line, line
+    # Room for the last site but not for the new one (three months, rendered in full): it fills up midway.
+    leave_free(old_size + 64_000)
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(site), "--full"))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần hơn "), line
+    assert files_of(site) == old and files_of(data.root / "store") == stored
+    assert sorted(p.name for p in disk.iterdir()) == [".site.build", "ballast", "site"]
+
+
+def test_a_read_only_disk_is_one_line(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("8m")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    assert generator("build", "--data", str(data.root), "--output", str(disk / "site")).returncode == 0
+    old = files_of(disk / "site")
+    assert subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode == 0
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(disk / "site"), "--full"))
+    assert line.startswith(f"Không ghi được vào {disk}: ổ đĩa chỉ cho đọc."), line
+    assert files_of(disk / "site") == old
+
+
+def test_no_room_for_publishs_zips_is_one_line_that_says_what_was_done(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("200k")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    result = generator("publish", "--data", str(data.root), "--output", str(tmp_path / "site"), "--dist", str(disk),
+                       "--site-url", SITE_URL)
+    line = the_one_error_line(result)
+    assert line.startswith(f"Hết chỗ trống ở {disk}:") and "chỉ chưa ghi được các tệp zip" in line, line
+    assert not any(disk.iterdir()), list(disk.iterdir())  # no half-written zip

@@ -103,18 +103,23 @@ def require_free(folder: Path, needed: int) -> None:
 
 
 def size_text(size: int, lang: str = "vi") -> str:
-    """1,9 MB / 1.9 MB: megabytes with one decimal, kilobytes under one megabyte."""
+    """1,9 MB / 1.9 MB: gigabytes or megabytes with one decimal, kilobytes under one megabyte."""
+    if size >= 1_000_000_000:
+        return f"{format_number(size / 1_000_000_000, lang, places=1)} GB"
     if size >= 1_000_000:
         return f"{format_number(size / 1_000_000, lang, places=1)} MB"
     return f"{format_number(max(1, round(size / 1000)), lang)} kB"
 
 
 def _folder_of(error: OSError) -> Path:
+    """The folder being written: the one the writing code named, else the file's own (a copy's destination)."""
     named = getattr(error, "congkhai_folder", None)
-    if error.filename:  # the file it could not write: its folder is the one to name
-        target = Path(os.fsdecode(error.filename))
-        return target if target.is_dir() else nearest_folder(target.parent)
-    return Path(named) if named is not None else Path.cwd()
+    if named is not None:
+        return nearest_folder(Path(named))
+    target = error.filename2 or error.filename
+    if target:
+        return nearest_folder(Path(os.fsdecode(target)))
+    return Path.cwd()
 
 
 UNCHANGED = {"vi": "Trang đã công bố và kho dữ liệu không thay đổi.",
@@ -131,34 +136,40 @@ def _explain(error: OSError, lang: str, unchanged: str | None) -> str:
     folder = _folder_of(error)
     kept = UNCHANGED[lang] if unchanged is None else unchanged
     if number in FULL:
-        free = free_bytes(folder)
+        free = size_text(free_bytes(folder), lang)
         needed = getattr(error, "congkhai_needed", None)
         written = getattr(error, "congkhai_written", None)
         if lang == "en":
-            quota = " (your disk quota)" if number == errno.EDQUOT else ""
-            if needed and needed > free:
-                need = f"about {size_text(needed, lang)} is needed"
+            quota = " (the user's disk quota is used up)" if number == errno.EDQUOT else ""
+            if needed:
+                need = f"about {size_text(needed, lang)} is needed and {free} is free there"
             elif written:
-                need = f"more than the {size_text(written, lang)} written before it filled up is needed"
+                need = (f"more than {size_text(written, lang)} is needed (it filled up after that much was written) "
+                        f"and {free} is free there")
             else:
-                need = "more room is needed"
-            return (f"Out of space in {folder}{quota}: {need}, {size_text(free, lang)} is free. Free some space on that "
-                    f"disk (or choose a folder on another one), then run the command again. {kept}")
+                need = f"{free} is free there"
+            return (f"Out of space in {folder}{quota}: {need}. Free some space on that disk (or choose a folder on "
+                    f"another one), then run the command again. {kept}")
         quota = " (hết hạn mức dung lượng của người dùng)" if number == errno.EDQUOT else ""
-        if needed and needed > free:
-            need = f"cần khoảng {size_text(needed)}"
+        if needed:
+            need = f"cần khoảng {size_text(needed)}, ở đó chỉ còn trống {free}"
         elif written:
-            need = f"cần hơn {size_text(written)} đã ghi được trước khi đầy"
+            need = f"cần hơn {size_text(written)} (ổ đầy khi đã ghi chừng đó), ở đó chỉ còn trống {free}"
         else:
-            need = "cần thêm chỗ"
-        return (f"Hết chỗ trống ở {folder}{quota}: {need}, chỉ còn trống {size_text(free)}. Giải phóng chỗ trống trên ổ đó "
-                f"(hoặc chọn thư mục ở ổ khác) rồi chạy lại lệnh. {kept}")
+            need = f"ở đó chỉ còn trống {free}"
+        return (f"Hết chỗ trống ở {folder}{quota}: {need}. Giải phóng chỗ trống trên ổ đó (hoặc chọn thư mục ở ổ khác) "
+                f"rồi chạy lại lệnh. {kept}")
     if number in READ_ONLY:
         if lang == "en":
             return (f"Cannot write to {folder}: the disk is read-only. Choose a folder on a writable disk (or have it "
                     f"mounted writable), then run the command again. {kept}")
         return (f"Không ghi được vào {folder}: ổ đĩa chỉ cho đọc. Chọn thư mục trên ổ ghi được (hoặc gắn lại ổ cho phép "
                 f"ghi) rồi chạy lại lệnh. {kept}")
+    if getattr(error, "congkhai_folder", None) is None and error.filename:  # not known to be a write
+        path = os.fsdecode(error.filename)
+        if lang == "en":
+            return f"No permission to open {path} (as user {_user()}): give that user access to it, then run the command again."
+        return f"Không có quyền mở {path} (người dùng {_user()}): cấp quyền cho người dùng này rồi chạy lại lệnh."
     if lang == "en":
         return (f"No permission to write to {folder} (as user {_user()}). Give that user write permission on it, or choose "
                 f"another folder, then run the command again. {kept}")

@@ -43,7 +43,32 @@ log = logging.getLogger(__name__)
 
 
 def register() -> None:
+    signals.article_generator_pretaxonomy.connect(leave_out_months_not_in_data)
     signals.all_generators_finalized.connect(finalize)
+
+
+def leave_out_months_not_in_data(generator: ArticlesGenerator) -> None:
+    """An announcement whose `Month:` the data does not hold is not published (it has nothing to show), with a warning.
+
+    Before the categories, tags and archives are made of the articles, so that nothing links to it. The
+    shipped demo article (Month: 2026-10) is one of them once a portal builds its own data."""
+    site: SiteView | None = generator.settings.get("CONGKHAI_SITE")
+    if site is None:
+        return
+    held = {m.month for m in site.months}
+
+    def kept(article) -> bool:
+        wanted = getattr(article, "month", None)
+        if not wanted or str(wanted) in held or not any(
+                PLACEHOLDER.search(text or "") for text in (article.title, article._summary, article._content)):
+            return True
+        log.warning("Bài viết %s ghi “Month: %s” nhưng dữ liệu không có tháng này: bài không được đăng. Sửa dòng Month: "
+                    "(dạng YYYY-MM, một tháng có dữ liệu), hoặc xóa bài nếu không dùng nữa (như bài minh họa).",
+                    article.source_path, wanted)
+        return False
+
+    generator.articles = [a for a in generator.articles if kept(a)]
+    generator.translations = [a for a in generator.translations if kept(a)]
 
 
 class DashboardPage:

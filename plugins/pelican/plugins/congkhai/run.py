@@ -78,7 +78,7 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
         carrier = Carrier(output, staging, build_fingerprint(settings), full=full)
         settings["CONGKHAI_CARRIER"] = carrier
         logging.getLogger("pelican").setLevel(logging.WARNING)
-        with timings.stage(timings.PAGES), space.writing_to(output.parent), _quiet_pelican():
+        with timings.stage(timings.PAGES), space.writing_to(output.parent), _pelican_checked():
             Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
         timings.count(rendered=count - carrier.carried_files, carried=carrier.carried_files)
@@ -106,15 +106,37 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     return count
 
 
+class _DiskFailures(logging.Filter):
+    """Pelican logs a file it could not copy (the theme's plotly.js on a full disk) and goes on, which would
+    publish a site without it; the build keeps the error instead, and stops."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[OSError] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = [value for value in (record.args if isinstance(record.args, tuple) else ())
+                 if isinstance(value, OSError) and space.is_disk_error(value)]
+        self.errors.extend(found)
+        return not found
+
+
 @contextmanager
-def _quiet_pelican() -> Iterator[None]:
-    """Without Pelican's own English line ("Done: Processed 3 articles …"): the build says what it did."""
+def _pelican_checked() -> Iterator[None]:
+    """Pelican's run without its own English line ("Done: Processed 3 articles …": the build says what it
+    did), and failing on a file it could not copy to a full or read-only disk."""
     quiet = console.quiet
     console.quiet = True
+    failures = _DiskFailures()
+    copier = logging.getLogger("pelican.utils")
+    copier.addFilter(failures)
     try:
         yield
     finally:
         console.quiet = quiet
+        copier.removeFilter(failures)
+    if failures.errors:
+        raise failures.errors[0]
 
 
 def _swap(staging: Path, output: Path) -> None:
