@@ -203,6 +203,10 @@ def run_demo(args) -> int:
         with space.writing_to(args.out):
             summary = write_demo(args.out, months=months, units=args.units, staff=args.staff, seed=args.seed,
                                  last_month=last_month, continues=None if args.months else 24)
+    except FileExistsError:
+        print(f"Không ghi dữ liệu minh họa vào {args.out.resolve()}: thư mục này có tệp và không có dấu DEMO của dữ liệu "
+              "minh họa, có thể là dữ liệu thật. Chọn một thư mục trống hoặc chưa có.", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"Không tạo được dữ liệu minh họa: {error}", file=sys.stderr)
         return 1
