@@ -692,3 +692,24 @@ def test_no_room_for_publishs_zips_is_one_line_that_says_what_was_done(tmp_path:
     line = the_one_error_line(result)
     assert line.startswith(f"Hết chỗ trống ở {disk}:") and "chỉ chưa ghi được các tệp zip" in line, line
     assert not any(disk.iterdir()), list(disk.iterdir())  # no half-written zip
+
+
+def test_every_kind_of_unwritable_disk_is_one_line_naming_the_folder(tmp_path: Path) -> None:
+    import errno
+
+    from generator.core import space
+
+    said = {}
+    for number in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+        # as the code that writes a folder leaves it: a write() error carries no file name
+        error = space.annotate(OSError(number, os.strerror(number)), tmp_path / "dist" / "site")
+        for lang in ("vi", "en"):
+            line = space.explain(error, lang)
+            assert "\n" not in line and str(tmp_path) in line and "Traceback" not in line
+            said[number, lang] = line
+    assert "chỉ còn trống" in said[errno.ENOSPC, "vi"] and "is free there" in said[errno.ENOSPC, "en"]
+    assert "hạn mức" in said[errno.EDQUOT, "vi"] and "chỉ còn trống" not in said[errno.EDQUOT, "vi"]
+    assert "chỉ cho đọc" in said[errno.EROFS, "vi"] and "read-only" in said[errno.EROFS, "en"]
+    assert "Không có quyền ghi vào" in said[errno.EACCES, "vi"] and "No permission to write" in said[errno.EACCES, "en"]
+    # pyarrow says a full disk only in its text
+    assert space.is_disk_error(OSError("[Errno 28] Error writing bytes to file")) and not space.is_disk_error(ValueError())

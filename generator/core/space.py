@@ -135,12 +135,17 @@ def _explain(error: OSError, lang: str, unchanged: str | None) -> str:
     number = error_number(error)
     folder = _folder_of(error)
     kept = UNCHANGED[lang] if unchanged is None else unchanged
+    if number == errno.EDQUOT:  # the disk may have room; this user's share of it is used up
+        if lang == "en":
+            return (f"Your disk quota is used up in {folder}: free some of your files there (or ask for a larger quota, "
+                    f"or choose a folder on another disk), then run the command again. {kept}")
+        return (f"Đã hết hạn mức dung lượng của người dùng {_user()} ở {folder}: xóa bớt tệp của mình ở đó (hoặc xin "
+                f"thêm hạn mức, hoặc chọn thư mục ở ổ khác) rồi chạy lại lệnh. {kept}")
     if number in FULL:
         free = size_text(free_bytes(folder), lang)
         needed = getattr(error, "congkhai_needed", None)
         written = getattr(error, "congkhai_written", None)
         if lang == "en":
-            quota = " (the user's disk quota is used up)" if number == errno.EDQUOT else ""
             if needed:
                 need = f"about {size_text(needed, lang)} is needed and {free} is free there"
             elif written:
@@ -148,16 +153,15 @@ def _explain(error: OSError, lang: str, unchanged: str | None) -> str:
                         f"and {free} is free there")
             else:
                 need = f"{free} is free there"
-            return (f"Out of space in {folder}{quota}: {need}. Free some space on that disk (or choose a folder on "
+            return (f"Out of space in {folder}: {need}. Free some space on that disk (or choose a folder on "
                     f"another one), then run the command again. {kept}")
-        quota = " (hết hạn mức dung lượng của người dùng)" if number == errno.EDQUOT else ""
         if needed:
             need = f"cần khoảng {size_text(needed)}, ở đó chỉ còn trống {free}"
         elif written:
             need = f"cần hơn {size_text(written)} (ổ đầy khi đã ghi chừng đó), ở đó chỉ còn trống {free}"
         else:
             need = f"ở đó chỉ còn trống {free}"
-        return (f"Hết chỗ trống ở {folder}{quota}: {need}. Giải phóng chỗ trống trên ổ đó (hoặc chọn thư mục ở ổ khác) "
+        return (f"Hết chỗ trống ở {folder}: {need}. Giải phóng chỗ trống trên ổ đó (hoặc chọn thư mục ở ổ khác) "
                 f"rồi chạy lại lệnh. {kept}")
     if number in READ_ONLY:
         if lang == "en":
