@@ -43,32 +43,7 @@ log = logging.getLogger(__name__)
 
 
 def register() -> None:
-    signals.article_generator_pretaxonomy.connect(leave_out_months_not_in_data)
     signals.all_generators_finalized.connect(finalize)
-
-
-def leave_out_months_not_in_data(generator: ArticlesGenerator) -> None:
-    """An announcement whose `Month:` the data does not hold is not published (it has nothing to show), with a warning.
-
-    Before the categories, tags and archives are made of the articles, so that nothing links to it. The
-    shipped demo article (Month: 2026-10) is one of them once a portal builds its own data."""
-    site: SiteView | None = generator.settings.get("CONGKHAI_SITE")
-    if site is None:
-        return
-    held = {m.month for m in site.months}
-
-    def kept(article) -> bool:
-        wanted = getattr(article, "month", None)
-        if not wanted or str(wanted) in held or not any(
-                PLACEHOLDER.search(text or "") for text in (article.title, article._summary, article._content)):
-            return True
-        log.warning("Bài viết %s ghi “Month: %s” nhưng dữ liệu không có tháng này: bài không được đăng. Sửa dòng Month: "
-                    "(dạng YYYY-MM, một tháng có dữ liệu), hoặc xóa bài nếu không dùng nữa (như bài minh họa).",
-                    article.source_path, wanted)
-        return False
-
-    generator.articles = [a for a in generator.articles if kept(a)]
-    generator.translations = [a for a in generator.translations if kept(a)]
 
 
 class DashboardPage:
@@ -128,6 +103,13 @@ def fill_placeholders(content, site: SiteView) -> None:
     where = f"Bài viết {content.source_path}"
     wanted = getattr(content, "month", None) or (site.latest.month if site.latest else None)
     month = next((m for m in site.months if m.month == str(wanted)), None)
+    if month is None and _is_example(content) and site.latest is not None:
+        # The shipped example (`Demo: yes`) is about the demo's month; other data shows it the latest month's
+        # figures, as before it had a Month: line, and says to delete it.
+        log.warning("Bài viết %s là bài minh họa về tháng %s, tháng mà dữ liệu không có: đang điền số liệu tháng mới "
+                    "nhất, %s. Xóa bài này khi công bố dữ liệu thật.", content.source_path, _month_text(str(wanted)),
+                    _month_text(site.latest.month))
+        month = site.latest
     if month is None:
         raise ContentRefused(f"{where}: không có số liệu tháng {wanted} để điền vào {{{{ month.… }}}}.")
 
@@ -187,6 +169,10 @@ def warn_of_moving_months(contents: list, latest: str, folder: Path, content_roo
 
 def _has_placeholders(content) -> bool:
     return getattr(content, "congkhai_had_placeholders", False)
+
+
+def _is_example(content) -> bool:
+    return str(getattr(content, "demo", "")).strip().lower() in ("yes", "true", "1", "có")
 
 
 def _month_text(month: str) -> str:
