@@ -6,9 +6,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DATA   ?= data
 OUTPUT ?= output
+CONTENT ?= content
+DIST   ?= dist
+PORT   ?= 8000
 SITEURL ?=
+THANG  ?=
+CORRECTION ?=
 
-.PHONY: site html serve publish test test-long clean bench help plotly plotly-check
+.PHONY: site html validate new-month serve preview publish test test-long clean bench help plotly plotly-check
 
 # The one copy of plotly.js the site ships (bar and scatter traces only) is
 # committed, so that building the site needs no Node. `make plotly` rebuilds it
@@ -27,8 +32,11 @@ help:
 	@echo "make test     set up, run the whole test suite"
 	@echo "make test-long  the whole test suite, its property tests (incremental builds, non-interference) run much longer"
 	@echo "make html     build only (no message)"
-	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
-	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
+	@echo "make validate                 check $(DATA)/ and list every problem (HTML report beside it)"
+	@echo "make new-month THANG=2026-11  write that month's announcement in $(CONTENT)/bai-viet/"
+	@echo "make serve    preview on http://localhost:$(PORT)/, rebuilt and reloaded on every change"
+	@echo "make publish SITEURL=https://…/cong-khai  build with publishconf.py (absolute URLs, feeds); write $(DIST)/congkhai-DATE.zip, its manifest and an update zip of what changed"
+	@echo "make preview  serve $(DIST)/site/, what publish made, at its real path (http://localhost:$(PORT)/cong-khai/ …)"
 	@echo "make clean    remove $(OUTPUT)/"
 	@echo "make bench    full build, rebuild and monthly round of the district, a 12- and a 60-month city (~15 min; prints a table)"
 
@@ -38,7 +46,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# setuptools' banner about editable installs is for package authors, not for someone building the site
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -50,11 +59,24 @@ site: $(VENV)/.installed | $(PLOTLY_BUNDLE)
 
 html: site
 
+# The monthly round of the README ("Mỗi tháng / Each month"), one target a step, so that
+# it works in any shell without activating .venv.
+validate: $(VENV)/.installed
+	$(PY) -m generator validate --data $(DATA)
+
+new-month: $(VENV)/.installed
+	@test -n "$(THANG)" || { echo "Thiếu tháng: make new-month THANG=2026-11 (tháng của bài công bố, dạng YYYY-MM)." >&2; exit 1; }
+	$(PY) -m generator new-month $(THANG) --data $(DATA) --content $(CONTENT)
+
 serve: $(VENV)/.installed
-	$(PY) -m generator serve --data $(DATA) --output $(OUTPUT)
+	$(PY) -m generator serve --data $(DATA) --output $(OUTPUT) --port $(PORT)
 
 publish: $(VENV)/.installed
-	$(PY) -m generator publish --data $(DATA) $(if $(SITEURL),--site-url $(SITEURL))
+	$(PY) -m generator publish --data $(DATA) --dist $(DIST) $(if $(SITEURL),--site-url $(SITEURL)) $(if $(CORRECTION),--correction "$(CORRECTION)")
+
+preview:
+	@test -x $(PY) || { echo "Chưa có .venv: chạy make publish SITEURL=https://…/cong-khai trước." >&2; exit 1; }
+	$(PY) -m generator serve --dist $(DIST) --port $(PORT)
 
 test: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2

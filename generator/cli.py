@@ -6,16 +6,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from generator.core import memory
+from generator import helptext
+from generator.core import memory, space
 from generator.core.config import SettingsError
+from generator.core.formatting import format_number
 from generator.round import report
-from generator.round.build import (
-    build_site,
-    checked_settings,
-    load,
-    print_bad_settings,
-    print_brief_pdfs,
-)
+from generator.round.build import build_site, checked_settings, load, print_bad_settings, print_brief_pdfs
 from generator.round.pipeline import DataFolder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +23,40 @@ INTERRUPTED = "Đã dừng (Ctrl+C). Trang đã công bố không thay đổi."
 
 def main(argv: list[str] | None = None) -> int:
     memory.return_large_blocks_to_the_system()
-    parser = argparse.ArgumentParser(prog="python -m generator", description="congkhai: trang công khai kết quả xếp loại hằng tháng.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = helptext.language(argv)
+    with helptext.argparse_in(lang):
+        parser = build_parser()
+        helptext.translate(parser, lang)
+        args = parser.parse_args(argv)
+    commands = {"build": run_build, "validate": run_validate, "demo": run_demo, "new-month": run_new_month,
+                "serve": run_serve, "publish": run_publish, "convert-font": run_convert_font}
+    try:
+        return commands[args.command](args)
+    except SettingsError as error:
+        print_bad_settings(getattr(args, "settings", DEFAULT_SETTINGS), str(error).splitlines(), getattr(args, "lang", "vi"))
+        return 1
+    except OSError as error:  # a full, read-only or forbidden disk: one line, whichever folder it was
+        if not space.is_disk_error(error):
+            raise
+        print(space.explain(error, getattr(args, "lang", None) or args.help_lang or "vi",
+                            getattr(error, "congkhai_unchanged", None)),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        written = getattr(args, "site_written", None)
+        print(f"\nĐã dừng (Ctrl+C); trang mới đã được tạo xong ở {written}." if written else f"\n{INTERRUPTED}",
+              file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The commands and their options; their help texts are English message ids (helptext.py has the Vietnamese)."""
+    parser = argparse.ArgumentParser(prog="python -m generator",
+                                     description="congkhai: the public site of each month's staff ratings.")
+    parser.add_argument("--lang", dest="help_lang", choices=("vi", "en"), default=None,
+                        help="language of --help (default: vi, en in an English locale)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="Build the public site from a data folder (nothing is written if the data has errors).",
                                 description="Build the public site from a data folder (nothing is written if the data has errors).")
@@ -73,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--settings", type=Path, default=DEFAULT_SETTINGS, help="Pelican settings file (default: pelicanconf.py)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--dist", type=Path, nargs="?", const=Path("dist"), metavar="DIST",
+                       help="serve what publish made (DIST/site/, default dist/) at its real path, e.g. "
+                            "http://localhost:8000/cong-khai/, its links to the real address pointing here; nothing is built")
+    serve.add_argument("--site-url", help="with --dist: the address it was built for (default: the one of the last publish)")
     _correction_argument(serve)
 
     publish = commands.add_parser("publish", help="Build with publishconf.py and write a dated zip to upload to the portal.",
@@ -90,7 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="Write a synthetic demo data folder in the export format.",
                                description="Write a synthetic demo data folder in the export format.")
     demo.add_argument("--out", type=Path, required=True, help="folder to write (laid out like data/)")
-    demo.add_argument("--months", type=int, default=24, help="person-level months (default 24)")
+    demo.add_argument("--months", type=int, default=None,
+                      help="person-level months (default 24, or from 2024-11 to --last-month)")
+    demo.add_argument("--last-month", metavar="YYYY-MM", default=None,
+                      help="the last person-level month (default 2026-10); e.g. 2026-11 gives the shipped demo's months "
+                           "and the next one, whose export can be copied into data/exports/ to try a round")
     demo.add_argument("--units", type=int, default=150, help="number of units (default 150)")
     demo.add_argument("--staff", type=int, default=5000, help="number of staff (default 5000)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -101,19 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     convert.add_argument("file", type=Path, help="the export (.xlsx, .csv, .tsv, .txt)")
     convert.add_argument("--out", type=Path, help="where the copy goes (default: beside it, “NAME (Unicode).xlsx”)")
 
-    args = parser.parse_args(argv)
-    commands = {"build": run_build, "validate": run_validate, "demo": run_demo, "new-month": run_new_month,
-                "serve": run_serve, "publish": run_publish, "convert-font": run_convert_font}
-    try:
-        return commands[args.command](args)
-    except SettingsError as error:
-        print_bad_settings(getattr(args, "settings", DEFAULT_SETTINGS), str(error).splitlines(), getattr(args, "lang", "vi"))
-        return 1
-    except KeyboardInterrupt:
-        written = getattr(args, "site_written", None)
-        print(f"\nĐã dừng (Ctrl+C); trang mới đã được tạo xong ở {written}." if written else f"\n{INTERRUPTED}",
-              file=sys.stderr)
-        return 130
+    return parser
 
 
 def _data_argument(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +158,8 @@ def run_validate(args) -> int:
     summary = report.Summary.of(loaded, args.data)
     print(report.render(problems, args.lang, summary))
     page = args.report or args.data.resolve().parent / "validation-report.html"
-    report.write_html(page, problems, summary, args.lang)
+    with space.writing_to(page.parent):
+        report.write_html(page, problems, summary, args.lang)
     print(("HTML report" if args.lang == "en" else "Báo cáo HTML") + f": {page}")
     if problems.has_errors:
         return 1
@@ -151,15 +176,51 @@ def run_build(args) -> int:
     return status
 
 
+DEMO_LAST_MONTH = "2026-10"  # the shipped demo's last month (data/ is `demo --out data`)
+
+
+def _months_between(first: str, last: str) -> int:
+    (y1, m1), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
+    return (y2 - y1) * 12 + m2 - m1
+
+
+def _month_text(month: str) -> str:
+    """2026-11 as "11/2026", as officers write it."""
+    from generator.core.formatting import format_month
+
+    return format_month(month, "vi", "long").removeprefix("Tháng ")
+
+
 def run_demo(args) -> int:
+    from generator.core.months import parse_month_cell
     from generator.demo.population import write_demo
 
+    last_month = parse_month_cell(args.last_month) if args.last_month else DEMO_LAST_MONTH
+    if last_month is None:
+        print(f"--last-month “{args.last_month}” không phải một tháng; ghi dạng 2026-11 hoặc 11/2026.", file=sys.stderr)
+        return 1
+    # By default the months start where the shipped demo's do, so that a later --last-month repeats its
+    # exports byte for byte and adds the months after them: the next month's export to try a round with.
+    months = args.months or 24 + max(0, _months_between(DEMO_LAST_MONTH, last_month))
     try:
-        summary = write_demo(args.out, months=args.months, units=args.units, staff=args.staff, seed=args.seed)
+        with space.writing_to(args.out):
+            summary = write_demo(args.out, months=months, units=args.units, staff=args.staff, seed=args.seed,
+                                 last_month=last_month, continues=None if args.months else 24)
+    except FileExistsError:
+        print(f"Không ghi dữ liệu minh họa vào {args.out.resolve()}: thư mục này có tệp và không có dấu DEMO của dữ liệu "
+              "minh họa, có thể là dữ liệu thật. Chọn một thư mục trống hoặc chưa có.", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"Không tạo được dữ liệu minh họa: {error}", file=sys.stderr)
         return 1
-    print(f"Đã ghi dữ liệu minh họa vào {args.out}: {summary.describe()}")
+    print(f"Đã ghi dữ liệu minh họa vào {args.out}: {len(summary.files)} tệp, {format_number(summary.units)} đơn vị, "
+          f"{format_number(summary.people)} người, {format_number(summary.people_rows)} dòng người-tháng "
+          f"({_month_text(summary.months[0])}–{_month_text(summary.months[-1])}; "
+          f"{len(summary.history_months)} tháng tổng hợp theo đơn vị trước đó).")
+    if args.last_month:
+        files = ", ".join(str(args.out / name) for name in summary.last_month_files)
+        print(f"Tệp xuất của tháng {_month_text(last_month)}: {files}. Để thử một tháng mới với dữ liệu minh họa trong "
+              f"data/, chép tệp đó vào data/exports/ rồi làm theo README, “Mỗi tháng”.")
     store = DataFolder(args.out).store
     if store.exists():
         # New synthetic data is a new history: months of the old set are not "published" for it.
@@ -191,7 +252,8 @@ def run_new_month(args) -> int:
         known = ", ".join(m.month for m in view.months[-6:])
         print(f"Không có dữ liệu tháng {args.month}. Các tháng gần nhất: {known}.", file=sys.stderr)
         return 1
-    path, summary = write_stub(content / "bai-viet", month, demo=view.demo, force=args.force)
+    with space.writing_to(content / "bai-viet"):
+        path, summary = write_stub(content / "bai-viet", month, demo=view.demo, force=args.force)
     if path is None:
         print(f"Đã có bài của tháng {args.month}: {summary}. Dùng --force để viết lại.", file=sys.stderr)
         return 1
@@ -204,6 +266,8 @@ def run_new_month(args) -> int:
 def run_serve(args) -> int:
     from generator.round.serve import serve
 
+    if args.dist is not None:
+        return _serve_upload(args)
     checked_settings(args.settings)
 
     def preview() -> str | None:
@@ -215,41 +279,86 @@ def run_serve(args) -> int:
         except SettingsError as error:
             print_bad_settings(args.settings, str(error).splitlines())
             refusals.append(str(error))
+        except OSError as error:  # a full disk: said here and in the browser, and the preview goes on watching
+            if not space.is_disk_error(error):
+                raise
+            print(space.explain(error, unchanged=""), file=sys.stderr)
+            refusals.append(space.explain(error, unchanged=""))
         return "\n".join(refusals) or "Không tạo được trang (xem thông báo trong cửa sổ lệnh)."
 
     return serve(preview, output=args.output, watched=[args.data, ROOT / "content", ROOT / "theme", args.settings],
                  bind=args.bind, port=args.port)
 
 
+def _serve_upload(args) -> int:
+    """`serve --dist`: what publish made, at the path of the address it was made for."""
+    from generator.round.publish import LAST_RECORD
+    from generator.round.serve import serve_upload
+
+    site = args.dist / "site" if (args.dist / "site" / "index.html").is_file() else args.dist
+    if not (site / "index.html").is_file():
+        print(f"Chưa có bản để tải lên ở {(args.dist / 'site').resolve()}: chạy make publish SITEURL=https://…/cong-khai "
+              f"(python -m generator publish --site-url …) trước.", file=sys.stderr)
+        return 1
+    site_url = args.site_url
+    if site_url is None:
+        import json
+
+        try:
+            site_url = json.loads((args.dist / LAST_RECORD).read_text("utf-8"))["site_url"]
+        except (OSError, ValueError, KeyError, TypeError):
+            print(f"Không biết {site.resolve()} được tạo cho địa chỉ nào (không đọc được {(args.dist / LAST_RECORD).resolve()}): "
+                  "thêm --site-url https://…/cong-khai, đúng địa chỉ đã dùng khi tạo.", file=sys.stderr)
+            return 1
+    return serve_upload(site, site_url, bind=args.bind, port=args.port)
+
+
 def run_publish(args) -> int:
-    from generator.round.publish import (
-        DELTA_DELETIONS,
-        manifest_of,
-        manifest_text,
-        read_last_publish,
-        record_publish,
-        write_delta,
-        write_zip,
-    )
-    from generator.store.record import today
+    from generator.round.publish import last_zip_size
+    from generator.round.serve import site_path
 
     settings = checked_settings(args.settings)
     if args.site_url is None and PLACEHOLDER_SITE in str(settings.get("SITEURL", "")):
         print(f"Chưa có địa chỉ thật của trang: {args.settings.name} đang dùng địa chỉ mẫu {settings['SITEURL']}, "
-              "nên mọi liên kết tuyệt đối và nguồn tin (feed) trong tệp zip sẽ trỏ sai. Chạy lại với địa chỉ trên cổng "
-              "thông tin, ví dụ: python -m generator publish --site-url https://ten-cong.gov.vn/cong-khai "
-              "(hoặc đặt biến môi trường CONGKHAI_SITE_URL).", file=sys.stderr)
+              "nên mọi liên kết tuyệt đối và nguồn tin (feed) trong tệp zip sẽ trỏ sai. Chạy lại với địa chỉ của trang "
+              "trên cổng thông tin: make publish SITEURL=https://ten-cong.gov.vn/cong-khai (hay python -m generator "
+              f"publish --site-url …), hoặc đặt SITEURL = \"https://…\" một lần trong {args.settings.resolve()} "
+              "(hay biến môi trường CONGKHAI_SITE_URL).", file=sys.stderr)
         return 1
     output = args.output or args.dist / "site"
-    status = build_site(args, args.settings, output, args.site_url, record=True)
+    # The zips need room beside the site: about what the last full one took.
+    status = build_site(args, args.settings, output, args.site_url, record=True, preview_hint=False,
+                        also_needed=last_zip_size(args.dist))
     if status:
         return status
     site_url = str(args.site_url or settings.get("SITEURL", "")).rstrip("/")
+    try:
+        with space.writing_to(args.dist):
+            _write_upload(args, output, site_url)
+    except OSError as error:
+        if space.is_disk_error(error):  # the build is done by now: say what is there and what is missing
+            error.congkhai_unchanged = (f"Trang mới đã tạo xong ở {output.resolve()} và kho dữ liệu đã cập nhật; chỉ "
+                                        f"chưa ghi được các tệp zip vào {args.dist.resolve()} (không có tệp dở dang nào). "
+                                        "Chạy lại lệnh sau khi giải phóng chỗ.")
+        raise
+    dist = "" if args.dist == Path("dist") else f" {args.dist}"
+    print(f"Xem trước bản sẽ tải lên: make preview{' DIST=' + str(args.dist) if dist else ''} (hay python -m generator serve "
+          f"--dist{dist})  →  http://localhost:8000{site_path(site_url)}/")
+    return 0
+
+
+def _write_upload(args, output: Path, site_url: str) -> None:
+    """The zips, the manifest and the record of this publish, and which zip to upload."""
+    from generator.core.files import atomic_write
+    from generator.round.publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish,
+                                         write_delta, write_zip)
+    from generator.store.record import today
+
     name = f"congkhai-{today().isoformat()}"
     archive = write_zip(output, args.dist / f"{name}.zip")
     manifest = manifest_of(output)
     manifest_file = args.dist / f"{name}.sha256"
-    manifest_file.write_text(manifest_text(manifest), "utf-8")
+    atomic_write(manifest_file, manifest_text(manifest).encode("utf-8"), durable=False)
     delta_file = args.dist / f"{name}-cap-nhat.zip"
     last = read_last_publish(args.dist, site_url)
     full = f"{archive.resolve()} ({_megabytes(archive)})"
@@ -265,8 +374,8 @@ def run_publish(args) -> int:
         upload_the_full_zip()
     else:
         delta = write_delta(output, last.manifest, manifest, delta_file)
-        print(f"So với lần công bố trước: {len(delta.changed)} tệp mới hoặc đã đổi, "
-              f"{len(delta.deletions)} tệp hoặc thư mục cần xóa (trên tổng số {len(manifest)} tệp).")
+        print(f"So với lần công bố trước: {format_number(len(delta.changed))} tệp mới hoặc đã đổi, "
+              f"{format_number(len(delta.deletions))} tệp hoặc thư mục cần xóa (trên tổng số {format_number(len(manifest))} tệp).")
         if not delta.changed and not delta.deletions:
             print("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
         elif delta_file.stat().st_size > archive.stat().st_size / 2:
@@ -281,17 +390,14 @@ def run_publish(args) -> int:
             for path in delta.deletions[:10]:
                 print(f"  xóa: {path}")
             if len(delta.deletions) > 10:
-                print(f"  … và {len(delta.deletions) - 10} mục khác (đủ cả trong {DELTA_DELETIONS}).")
+                print(f"  … và {format_number(len(delta.deletions) - 10)} mục khác (đủ cả trong {DELTA_DELETIONS}).")
     print(f"Tổng kiểm tra SHA-256 của mọi tệp của trang: {manifest_file.resolve()}")
     record_publish(args.dist, manifest, site_url, archive)
-    return 0
 
 
 def _megabytes(path: Path) -> str:
     """The size of `path` as an officer reads it (Vietnamese decimal comma)."""
-    size = path.stat().st_size
-    text = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
-    return text.replace(".", ",")
+    return space.size_text(path.stat().st_size)
 
 
 def run_convert_font(args) -> int:
@@ -307,11 +413,11 @@ def run_convert_font(args) -> int:
         print(f"{args.file}: không có ô nào gõ bằng bảng mã TCVN3 hay VNI, hay bị hỏng mã do lưu dưới dạng ANSI; không ghi tệp mới.")
         return 0
     shown = 20
-    print(f"Đã chuyển {len(changes)} ô sang Unicode:")
+    print(f"Đã chuyển {format_number(len(changes))} ô sang Unicode:")
     for change in changes[:shown]:
         print(f"  {change.describe()}")
     if len(changes) > shown:
-        print(f"  … và {len(changes) - shown} ô khác.")
+        print(f"  … và {format_number(len(changes) - shown)} ô khác.")
     print(f"Đã ghi {out.resolve()}")
     print(f"Hãy kiểm tra bản mới, rồi chuyển tệp cũ {args.file.name} ra khỏi thư mục exports/ (để lại bản mới).")
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -567,3 +568,332 @@ def test_bare_pelican_says_which_new_months_it_shows_but_does_not_store(tmp_path
     text = output_of(result)
     assert "Traceback" not in text and "python -m generator build" in text and "tháng 10/2024" in text.lower(), text
     assert not (data.root / "store").exists()
+
+
+# --- the officer's month, exactly as the README says it (issue 22) ------------------------------
+
+SITE_URL = "https://cong.example.gov.vn/cong-khai"
+
+
+def clean_environment(home: Path, **variables: str) -> dict[str, str]:
+    """What a fresh shell has: no virtual environment, no PYTHONPATH, the system's PATH."""
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", **variables}
+
+
+def readme_monthly_commands() -> list[str]:
+    """The commands of the README's "Mỗi tháng / Each month" steps, as written there."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    steps = readme.split("## Mỗi tháng / Each month", 1)[1].split("**Đính chính", 1)[0]
+    return [command for command in re.findall(r"`(make [^`]*)`", steps) if command != "make publish"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, "", b""
+
+
+def serving(command: list[str], env: dict[str, str], url: str) -> subprocess.Popen:
+    """Start a server command and wait until `url` answers (or the command ends)."""
+    import urllib.request
+
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    while server.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=600).close()  # answered once the first build is done
+            return server
+        except OSError:  # not listening yet
+            time.sleep(0.5)
+    raise AssertionError(f"{' '.join(command)} stopped: {server.stdout.read()}")
+
+
+def stop(server: subprocess.Popen) -> str:
+    os.killpg(server.pid, signal.SIGINT)
+    output, _ = server.communicate(timeout=60)
+    return output
+
+
+def test_the_readmes_monthly_steps_work_as_written_in_a_fresh_shell(tmp_path: Path) -> None:
+    commands = readme_monthly_commands()
+    assert commands[:3] == ["make validate", "make new-month THANG=2026-11", "make serve"], commands
+    assert any(c.startswith("make publish SITEURL=") for c in commands) and "make preview" in commands
+    port = free_port()
+    env = clean_environment(tmp_path, DATA=str(tmp_path / "data"), CONTENT=str(tmp_path / "content"),
+                            OUTPUT=str(tmp_path / "output"), DIST=str(tmp_path / "dist"), PORT=str(port))
+    # A copy of the demo data, and next month's export made as the README says: step 1 copies it in.
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("derived"))
+    next_month = generator("demo", "--out", str(tmp_path / "next"), "--last-month", "2026-11")
+    named = re.search(r"Tệp xuất của tháng 11/2026: (.+?)\. Để thử", next_month.stdout)
+    assert next_month.returncode == 0 and named, output_of(next_month)
+    for name in named.group(1).split(", "):
+        shutil.copy(name, tmp_path / "data/exports")
+    for command in commands:
+        if command in ("make serve", "make preview"):
+            url = f"http://127.0.0.1:{port}/" + ("cong-khai/" if command == "make preview" else "")
+            server = serving(command.split(), env, url)
+            try:
+                status, _, page = fetch(url)
+                assert status == 200 and b"<html" in page
+                if command == "make preview":  # the upload as it will look: its stylesheet is served from here
+                    stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', page).group(1).decode()
+                    assert stylesheet.startswith(f"http://127.0.0.1:{port}/cong-khai/"), stylesheet
+                    status, kind, css = fetch(stylesheet)
+                    assert status == 200 and kind.startswith("text/css") and css
+                    assert SITE_URL.encode() not in page
+                else:
+                    assert "11/2026" in page.decode("utf-8")
+            finally:
+                text = stop(server)
+            assert "Traceback" not in text, text
+            continue
+        result = subprocess.run(command.split(), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        text = output_of(result)
+        assert result.returncode == 0 and "Traceback" not in text, f"{command}:\n{text}"
+        assert "Done: Processed" not in text and "setuptools" not in text, text
+        if command.startswith("make publish"):
+            assert "make preview" in text and "http://localhost:8000/cong-khai/" in text, text
+    article = (tmp_path / "content/bai-viet/2026-11-ket-qua-xep-loai.md").read_text("utf-8")
+    assert "Month: 2026-11" in article
+    assert list((tmp_path / "dist").glob("congkhai-*.zip")) and (tmp_path / "data/store/manifest.json").is_file()
+
+
+def test_a_python_without_the_libraries_names_the_fix_in_one_line(tmp_path: Path) -> None:
+    # -S: this interpreter without its site-packages, as python3 outside .venv
+    for env, expected in ((clean_environment(tmp_path), "Thiếu thư viện babel"),
+                          (clean_environment(tmp_path, LANG="en_US.UTF-8"), "Missing library babel")):
+        result = subprocess.run([sys.executable, "-S", "-m", "generator", "validate"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        text = output_of(result)
+        assert result.returncode == 1 and len(text.strip().splitlines()) == 1, text
+        assert expected in text and ".venv/bin/python -m generator validate" in text and "Traceback" not in text
+
+
+def test_make_publish_without_an_address_says_how_to_give_it(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    result = subprocess.run(["make", "publish"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env=clean_environment(tmp_path, DATA=str(data.root), DIST=str(tmp_path / "dist")))
+    assert result.returncode != 0 and "Traceback" not in output_of(result)
+    assert "make publish SITEURL=https://" in result.stderr and "publishconf.py" in result.stderr, result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_an_announcement_without_a_month_line_warns_before_it_shows_another_month(tmp_path: Path) -> None:
+    assert "\nMonth: 2026-10\n" in (ROOT / "content/bai-viet/2026-10-cong-bo-ket-qua.md").read_text("utf-8")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    content = tmp_path / "content"
+    (content / "bai-viet").mkdir(parents=True)
+    (content / "bai-viet/thang-10.md").write_text(
+        "Title: Kết quả tháng {{ month.month }}\nDate: 2024-11-02\n\n{{ month.xs }} người xuất sắc.\n", "utf-8")
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        "import runpy\n"
+        f"globals().update({{k: v for k, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r}).items() if k.isupper()}})\n"
+        f"PATH = {str(content)!r}\nTHEME = {str(ROOT / 'theme')!r}\n", "utf-8")
+    build = ["build", "--data", str(data.root), "--output", str(tmp_path / "site"), "--settings", str(settings)]
+    first = generator(*build)
+    assert first.returncode == 0 and "Month:" not in output_of(first), output_of(first)
+    data.export_csv("2024-11.csv", clean_rows("11/2024"))
+    second = generator(*build)
+    text = assert_plain(second)
+    assert second.returncode == 0, text
+    assert "thang-10.md không có dòng Month:" in text and "tháng mới nhất, 11/2024, không còn là tháng 10/2024" in text
+    assert "thêm dòng “Month: 2024-10”" in text
+    (content / "bai-viet/thang-10.md").write_text(
+        "Title: Kết quả tháng {{ month.month }}\nDate: 2024-11-02\nMonth: 2024-10\n\n{{ month.xs }} người xuất sắc.\n",
+        "utf-8")
+    fixed = generator(*build)
+    assert fixed.returncode == 0 and "Month:" not in output_of(fixed), output_of(fixed)
+
+
+def test_help_is_vietnamese_and_english_on_request(tmp_path: Path) -> None:
+    from generator import helptext
+    from generator.cli import build_parser
+
+    untranslated = [text for _, _, text in helptext.texts(build_parser())
+                    if text and text not in helptext.VI and text not in helptext.ARGPARSE_VI]
+    assert not untranslated, f"help texts without Vietnamese in generator/helptext.py: {untranslated}"
+
+    def help_of(*args: str, lang: str = "C.UTF-8") -> str:
+        result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60, env={**os.environ, "LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""})
+        assert result.returncode == 0, output_of(result)
+        return result.stdout
+
+    vietnamese = help_of("build", "--help")
+    assert vietnamese.startswith("cách dùng:") and "tùy chọn:" in vietnamese and "nơi ghi trang" in vietnamese
+    for english in (help_of("build", "--help", "--lang", "en"), help_of("build", "--help", lang="en_GB.UTF-8")):
+        assert english.startswith("usage:") and "where the site goes" in english
+    mistyped = generator("buidl")
+    assert mistyped.returncode == 2 and "lỗi:" in mistyped.stderr and "không có lựa chọn 'buidl'" in mistyped.stderr
+
+
+def test_counts_of_a_thousand_or_more_read_with_a_dot(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    rows = clean_rows(count=1200)
+    data.export_csv("2024-10.csv", rows)
+    changed = [list(row) for row in rows]
+    changed[10][11] = "Hoàn thành nhiệm vụ"
+    data.export_csv("2024-10 (ban sua).csv", changed)
+    text = assert_plain(generator("validate", "--data", str(data.root), "--report", str(tmp_path / "r.html")))
+    assert "(1.200 người)" in text and "1.200 người có trong cả hai" in text
+    assert not re.search(r"\b\d{4,} (người|tệp|dòng|ô)", text), text
+
+
+def test_the_input_format_is_documented_in_the_project() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "../shared" not in readme and "(docs/input-format.md)" in readme
+    documented = (ROOT / "docs/input-format.md").read_text("utf-8")
+    for section in ("Matching text", "The rating scale", "Person-level exports", "Identity", "The month",
+                    "Units registry", "Unit-level summaries", "Figures", "Errors and warnings", "Publication policy"):
+        assert f". {section}" in documented, section
+    assert "Thủ trưởng xếp loại" in documented and "withheld.csv" in documented
+
+
+def test_demo_last_month_adds_the_next_months_export_to_the_same_months(tmp_path: Path) -> None:
+    small = ["--units", "10", "--staff", "60"]
+    assert generator("demo", "--out", str(tmp_path / "now"), *small).returncode == 0
+    result = generator("demo", "--out", str(tmp_path / "next"), "--last-month", "11/2026", *small)
+    text = assert_plain(result)
+    assert result.returncode == 0 and "Tệp xuất của tháng 11/2026:" in text and "(11/2024–11/2026;" in text
+    now = {p.name: p.read_bytes() for p in (tmp_path / "now/exports").iterdir()}
+    later = {p.name: p.read_bytes() for p in (tmp_path / "next/exports").iterdir()}
+    assert now and all(later.get(name) == content for name, content in now.items()), "the earlier months are the same"
+    new = set(later) - set(now)
+    assert new and all(str(tmp_path / "next/exports" / name) in text for name in new)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real file system of a given size (tmpfs; CI runs as root), unmounted after the test."""
+    mounted: list[Path] = []
+
+    def mount(size: str) -> Path:
+        folder = tmp_path / f"disk-{len(mounted)}"
+        folder.mkdir()
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True,
+                              text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def the_one_error_line(result: subprocess.CompletedProcess) -> str:
+    """What a command said went wrong: one line on standard error, beside any warnings of the build."""
+    text = assert_plain(result)
+    assert result.returncode == 1, text
+    errors = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("Bài viết ")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_disk_too_small_for_the_site_is_one_line_and_leaves_nothing(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("1m")  # the theme's plotly.js alone is 1 MB
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(disk / "site")))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần hơn ") and "còn trống" in line and "Giải phóng chỗ trống" in line
+    assert "Trang đã công bố và kho dữ liệu không thay đổi." in line
+    assert not any(disk.iterdir()), list(disk.iterdir())  # no staging folder, no half a site
+    assert not (data.root / "store").exists()
+
+
+def test_a_full_disk_keeps_the_old_site_whether_seen_before_or_during_the_build(tmp_path: Path, small_disk) -> None:
+    from generator.core.space import folder_bytes
+
+    disk = small_disk("8m")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    site = disk / "site"
+    assert generator("build", "--data", str(data.root), "--output", str(site)).returncode == 0
+    old, old_size = files_of(site), folder_bytes(site)
+    stored = files_of(data.root / "store")
+    data.export_csv("2024-11.csv", clean_rows("11/2024"))
+    data.export_csv("2024-12.csv", clean_rows("12/2024"))
+
+    def leave_free(amount: int) -> None:
+        ballast = disk / "ballast"
+        ballast.unlink(missing_ok=True)
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        ballast.write_bytes(b"\0" * (free - amount))
+
+    # Less room than the last site took: refused before anything is read.
+    leave_free(old_size // 2)
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(site)))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần khoảng ") and "ở đó chỉ còn trống" in line, line
+    # Room for the last site but not for the new one (three months, rendered in full): it fills up midway.
+    leave_free(old_size + 64_000)
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(site), "--full"))
+    assert line.startswith(f"Hết chỗ trống ở {disk}: cần hơn "), line
+    assert files_of(site) == old and files_of(data.root / "store") == stored
+    assert sorted(p.name for p in disk.iterdir()) == [".site.build", "ballast", "site"]
+
+
+def test_a_read_only_disk_is_one_line(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("8m")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    assert generator("build", "--data", str(data.root), "--output", str(disk / "site")).returncode == 0
+    old = files_of(disk / "site")
+    assert subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode == 0
+    line = the_one_error_line(generator("build", "--data", str(data.root), "--output", str(disk / "site"), "--full"))
+    assert line.startswith(f"Không ghi được vào {disk}: ổ đĩa chỉ cho đọc."), line
+    assert files_of(disk / "site") == old
+
+
+def test_no_room_for_publishs_zips_is_one_line_that_says_what_was_done(tmp_path: Path, small_disk) -> None:
+    disk = small_disk("200k")
+    data = DataDir(tmp_path / "data")
+    data.export_csv("2024-10.csv", clean_rows())
+    result = generator("publish", "--data", str(data.root), "--output", str(tmp_path / "site"), "--dist", str(disk),
+                       "--site-url", SITE_URL)
+    line = the_one_error_line(result)
+    assert line.startswith(f"Hết chỗ trống ở {disk}:") and "chỉ chưa ghi được các tệp zip" in line, line
+    assert not any(disk.iterdir()), list(disk.iterdir())  # no half-written zip
+
+
+def test_every_kind_of_unwritable_disk_is_one_line_naming_the_folder(tmp_path: Path) -> None:
+    import errno
+
+    from generator.core import space
+
+    said = {}
+    for number in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+        # as the code that writes a folder leaves it: a write() error carries no file name
+        error = space.annotate(OSError(number, os.strerror(number)), tmp_path / "dist" / "site")
+        for lang in ("vi", "en"):
+            line = space.explain(error, lang)
+            assert "\n" not in line and str(tmp_path) in line and "Traceback" not in line
+            said[number, lang] = line
+    assert "chỉ còn trống" in said[errno.ENOSPC, "vi"] and "is free there" in said[errno.ENOSPC, "en"]
+    assert "hạn mức" in said[errno.EDQUOT, "vi"] and "chỉ còn trống" not in said[errno.EDQUOT, "vi"]
+    assert "chỉ cho đọc" in said[errno.EROFS, "vi"] and "read-only" in said[errno.EROFS, "en"]
+    assert "Không có quyền ghi vào" in said[errno.EACCES, "vi"] and "No permission to write" in said[errno.EACCES, "en"]
+    # pyarrow says a full disk only in its text
+    assert space.is_disk_error(OSError("[Errno 28] Error writing bytes to file")) and not space.is_disk_error(ValueError())

@@ -4,6 +4,7 @@ Every stage appends to one `Problems`; nothing stops at the first error,
 so an officer sees everything to fix in one pass.
 """
 from __future__ import annotations
+from generator.core.formatting import format_number
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,7 +135,7 @@ def report_values(
         text = message
         remaining = totals[value] - limit_per_value
         if count + 1 == limit_per_value and remaining > 0:
-            text += f" (và {remaining} dòng khác có cùng giá trị)"
+            text += f" (và {format_number(remaining)} dòng khác có cùng giá trị)"
         problems.add(
             severity,
             code,

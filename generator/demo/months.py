@@ -27,6 +27,13 @@ class Calendar:
     first: int     # month index of the first person-level month
     count: int
     history_count: int
+    # How many months the quirks are spread over (the month with a unit over the quota, the split export ...):
+    # `count`, unless the set continues a shorter one, whose months must come out the same.
+    quirks: int = 0
+
+    @property
+    def spread(self) -> int:
+        return self.quirks or self.count
 
     @property
     def months(self) -> range:

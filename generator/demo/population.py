@@ -94,6 +94,7 @@ class DemoSummary:
     units: int                       # rows of units.csv
     people_rows: int                 # person-month rows over all exports
     people: int                      # distinct people
+    last_month_files: tuple[str, ...] = ()  # the exports of the last month, relative to the output folder
 
     def describe(self) -> str:
         span = f"{self.months[0]}..{self.months[-1]}" if self.months else "no months"
@@ -103,7 +104,8 @@ class DemoSummary:
 
 
 def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 5000,
-               seed: int = 1, history_months: int = 12, last_month: str = "2026-10") -> DemoSummary:
+               seed: int = 1, history_months: int = 12, last_month: str = "2026-10",
+               continues: int | None = None) -> DemoSummary:
     """Write the synthetic data set into `out` (see the module docstring).
 
     `units` is the number of rows of units.csv (including the wards that the
@@ -113,12 +115,15 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
     `out` must be empty, missing, or a previous demo folder (it has the DEMO
     marker): then the files this function owns are replaced. Anything else is
     refused, so that real data is never overwritten.
+
+    `continues=N`: the set goes on from the set of the first N of these months, whose files
+    come out byte for byte the same; the months after them are the next months' exports.
     """
     _check_arguments(months, units, staff, history_months, last_month)
     out = Path(out)
     _prepare_output(out)
     rng_units, rng_people, rng_ratings, rng_history, rng_withheld = np.random.default_rng(seed).spawn(5)
-    calendar = Calendar(index_of_month(last_month) - months + 1, months, history_months)
+    calendar = Calendar(index_of_month(last_month) - months + 1, months, history_months, quirks=continues or 0)
 
     registry = build_units(rng_units, units, staff, calendar)
     written = [write_units(out, registry)]
@@ -128,7 +133,8 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
     for month in range(months):
         on_roll = staff_model.advance(month)
         rows = rate_month(rng_ratings, staff_model, on_roll, registry, calendar, month)
-        written += _write_month(out, rows, registry, calendar, month, large=staff > XLSX_MAX_STAFF)
+        month_files = _write_month(out, rows, registry, calendar, month, large=staff > XLSX_MAX_STAFF)
+        written += month_files
         excellent.append(rows.excellent())
         people_rows += len(rows)
     written += _write_history(out, rng_history, registry, calendar)
@@ -138,7 +144,8 @@ def write_demo(out: Path, *, months: int = 24, units: int = 150, staff: int = 50
         months=tuple(label_of_month(m) for m in calendar.months),
         history_months=tuple(label_of_month(m) for m in calendar.history),
         files=tuple(sorted(p.relative_to(out).as_posix() for p in written)),
-        units=len(registry), people_rows=people_rows, people=staff_model.count)
+        units=len(registry), people_rows=people_rows, people=staff_model.count,
+        last_month_files=tuple(sorted(p.relative_to(out).as_posix() for p in month_files)))
 
 
 # ================================================================ arguments, calendar
@@ -192,7 +199,7 @@ def _month_style(month: int, count: int, large: bool) -> _MonthStyle:
 
 def _write_month(out: Path, rows: MonthRows, units: pd.DataFrame, calendar: Calendar,
                  month: int, large: bool) -> list[Path]:
-    style = _month_style(month, calendar.count, large)
+    style = _month_style(month, calendar.spread, large)
     table = _export_values(rows, units, style)
     kinds = units["kind"].to_numpy()[rows.frame["unit"].to_numpy()]
     if style.split:
@@ -201,7 +208,7 @@ def _write_month(out: Path, rows: MonthRows, units: pd.DataFrame, calendar: Cale
         parts = [(None, np.ones(len(kinds), dtype=bool))]
     paths = []
     for kind, in_part in parts:
-        path = out / "exports" / _file_name(rows.month, month, calendar.count, style, kind)
+        path = out / "exports" / _file_name(rows.month, month, calendar.spread, style, kind)
         if style.csv:
             write_csv(path, table[in_part], rows.month)
         else:

@@ -79,9 +79,9 @@ def rate_month(rng: np.random.Generator, staff: Staff, people: np.ndarray, units
     is_new_hire = (staff.start[people] == month) & (month > 0)
     final = _draw_lower_levels(rng, len(people))
     not_evaluated = _not_evaluated(rng, unit, is_new_hire, staff.leader_rank[people], len(units),
-                                   month == low_coverage_month(calendar.count))
+                                   month == low_coverage_month(calendar.spread))
     final[not_evaluated] = NOT_EVALUATED
-    over_quota = month == over_quota_month(calendar.count)
+    over_quota = month == over_quota_month(calendar.spread)
     _choose_excellent(rng, final, unit, staff.merit[people], len(units), over_quota)
     self_level = _self_levels(rng, final)
     final_score = _band_scores(rng, final)

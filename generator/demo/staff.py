@@ -100,7 +100,7 @@ class Staff:
         if month > 0:
             if month == self.calendar.merger:
                 self._merge_wards()
-            if month in mover_months(self.calendar.count):
+            if month in mover_months(self.calendar.spread):
                 self._move_one_teacher()
             self._replace_leavers(month)
         return np.flatnonzero(self.on_roll)

@@ -6,6 +6,7 @@ import pandas as pd
 from generator.core.config import Policy
 from generator.core.formatting import format_percent, share
 from generator.ingest.registry import Registry, month_bounds
+from generator.core.formatting import format_number
 
 
 def check_figures(units: pd.DataFrame, registry: Registry, policy: Policy, problems, months: set[str] | None = None) -> None:
@@ -40,7 +41,7 @@ def _check_coverage(units: pd.DataFrame, registry: Registry, policy: Policy, pro
         problems.warning(
             "low-coverage",
             f"Tháng {row.month}: {registry.units[row.unit_code].name} ({row.unit_code}) mới đánh giá "
-            f"{row.evaluated}/{row.headcount} người ({_percent(row.evaluated, row.headcount)}), dưới {int(floor * 100)}%.",
+            f"{format_number(row.evaluated)}/{format_number(row.headcount)} người ({_percent(row.evaluated, row.headcount)}), dưới {int(floor * 100)}%.",
         )
 
 

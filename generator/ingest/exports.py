@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from generator.core.months import month_from_file_name, month_from_title, parse_month_column
 from generator.core.problems import InputRefused, Problems, Severity, report_values
 from generator.core.ratings import RatingScale
+from generator.core.formatting import format_number
 from .columns import FIELD_LABELS, PERSON_ANCHOR, PERSON_FIELDS, AliasTable, ColumnMap, headers_looked_for
 from .files import RawSheet, read_tables
 from .header import Header, find_header
@@ -247,7 +248,7 @@ def _resolve_month(
         first = int(rows[missing].iloc[0])
         problems.error(
             "no-month",
-            f"Không xác định được tháng cho {int(missing.sum())} dòng (không có cột tháng, dòng tiêu đề hay tên tệp ghi tháng).",
+            f"Không xác định được tháng cho {format_number(int(missing.sum()))} dòng (không có cột tháng, dòng tiêu đề hay tên tệp ghi tháng).",
             **where, row=first,
             suggestion="Thêm cột “Tháng” (ví dụ 10/2024) hoặc đặt tên tệp bắt đầu bằng 2024-10.",
         )

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator.core.problems import InputRefused
+from generator.core.formatting import format_number
 
 from . import mojibake
 from .sheets import RawSheet, cell_name
@@ -243,10 +244,10 @@ def refuse_legacy_cells(sheets: list[RawSheet], path: Path) -> None:
     )
     raise InputRefused(
         "legacy-font-encoding",
-        f"{count} ô chữ được gõ bằng {described}, không phải Unicode; ví dụ {examples}. "
+        f"{format_number(count)} ô chữ được gõ bằng {described}, không phải Unicode; ví dụ {examples}. "
         f"Hãy chạy: python -m generator convert-font \"{path}\" — lệnh ghi một bản Unicode của tệp "
         "(chỉ đổi các ô gõ bằng bảng mã cũ), rồi thay tệp cũ bằng bản đó.",
-        details=f"{count} × {'/'.join(encodings)}; "
+        details=f"{format_number(count)} × {'/'.join(encodings)}; "
         + "; ".join(f"{cell_name(sheet, row, column).replace('trang tính ', '').replace('ô ', '')}: “{value}” → "
                     f"“{convert(value, encoding)}”" for sheet, row, column, value, encoding in found)
         + f"; python -m generator convert-font \"{path}\"",

@@ -15,6 +15,7 @@ from .files import read_tables
 from .normalise import clean_cell
 from generator.core.problems import InputRefused, Problems
 from generator.core.text import fold
+from generator.core.formatting import format_number
 
 # A code is a path segment of the unit's page: letters, digits, and - _ . inside.
 _ADDRESS_SAFE_CODE = re.compile(r"[^\W_](?:[\w.-]*[^\W_])?")
@@ -183,7 +184,7 @@ def resolve_units(people: pd.DataFrame, registry: Registry, problems: Problems, 
     for (file, sheet, message, suggestion, details), positions in failures.items():
         first = positions[0]
         result = outcomes[group[first]]
-        extra = f" ({len(positions)} dòng)" if len(positions) > 1 else ""
+        extra = f" ({format_number(len(positions))} dòng)" if len(positions) > 1 else ""
         field = "unit_code" if keys["unit_code"].iat[first] else "unit_name"
         written = (headers or {}).get((file, sheet or ""), {})
         column = written.get(field) or ("Mã đơn vị" if field == "unit_code" else "Đơn vị")

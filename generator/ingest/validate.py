@@ -14,6 +14,7 @@ from generator.core.formatting import format_month, format_percent
 from .columns import PERSON_FIELDS
 from .exports import PERSON_COLUMNS, as_written
 from generator.core.problems import Problems
+from generator.core.formatting import format_number
 from .registry import Registry, resolve_units
 
 IDENTITY_FIELDS = [c for c in PERSON_COLUMNS if c != "unit_code"]
@@ -161,14 +162,14 @@ def check_month_sent_twice(people: pd.DataFrame, registry: Registry, headers: He
                     + ", ".join(differences(a.loc[pid], b.loc[pid], registry, headers))
                     for pid in changed[:3]
                 )
-                what = (f"{len(changed)} người khác nhau giữa hai tệp, ví dụ {examples}" + (" …" if len(changed) > 3 else "")
+                what = (f"{format_number(len(changed))} người khác nhau giữa hai tệp, ví dụ {examples}" + (" …" if len(changed) > 3 else "")
                         if changed else "hai tệp giống nhau ở mọi người có trong cả hai")
                 problems.error(
                     "month-sent-twice",
-                    f"{format_month(month, 'vi', 'long')} có trong hai tệp: “{first}” ({len(a)} người) và “{second}” "
-                    f"({len(b)} người); {len(shared)} người có trong cả hai; {what}.",
+                    f"{format_month(month, 'vi', 'long')} có trong hai tệp: “{first}” ({format_number(len(a))} người) và “{second}” "
+                    f"({format_number(len(b))} người); {format_number(len(shared))} người có trong cả hai; {what}.",
                     file=second,
-                    details=f"“{first}” ({len(a)}) ↔ “{second}” ({len(b)}): {len(shared)} ∩, {len(changed)} ≠"
+                    details=f"“{first}” ({format_number(len(a))}) ↔ “{second}” ({format_number(len(b))}): {format_number(len(shared))} ∩, {format_number(len(changed))} ≠"
                             + (f"; {examples}" if changed else ""),
                     suggestion=f"Mỗi tháng chỉ để một bản trong exports/: nếu “{second}” là bản đã sửa, chuyển “{first}” "
                                "ra chỗ khác (và ngược lại), rồi chạy lại.",

@@ -8,10 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from generator.core import timings
+from generator.core import space, timings
 from generator.core.config import SettingsError, read_settings_file, settings_problems
+from generator.core.formatting import format_number
 from generator.round import report
 from generator.round.pipeline import DataFolder, prepare
+from generator.round.serve import site_path
 
 
 def checked_settings(path: Path) -> dict:
@@ -58,7 +60,7 @@ def print_brief_pdfs(output: Path, site_url: str | None) -> int:
         print(f"{error}\nTrang web đã tạo xong; chỉ thiếu bản tin PDF.", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    print(f"Đã in {len(printed)} bản tin PDF trong {seconds:.1f} giây: {output}/{briefpdf.pdf_path('YYYY-MM')}"
+    print(f"Đã in {len(printed)} bản tin PDF trong {format_number(seconds, places=1)} giây: {output}/{briefpdf.pdf_path('YYYY-MM')}"
           f" (tiếng Anh: {briefpdf.pdf_path('YYYY-MM', 'en')})")
     for brief in printed:
         if brief.pages != 1:
@@ -74,12 +76,15 @@ def _kept(output: Path) -> str:
 
 
 def build_site(args, settings_file: Path, output: Path, site_url: str | None, *, record: bool,
-               refusals: list[str] | None = None) -> int:
+               refusals: list[str] | None = None, preview_hint: bool = True, also_needed: int = 0) -> int:
     """Validate, build into `output` atomically, and (if `record`) keep the new months in the store.
 
     Why a build was refused goes to standard error, and also to `refusals` when given (the preview shows it).
+    A disk with less room than the last site in `output` took (plus `also_needed`, what the caller writes
+    beside it) is refused before anything is read: an OSError that the command line says in one line.
     """
     started = time.perf_counter()
+    space.require_free(output.parent, (space.folder_bytes(output) if output.is_dir() else 0) + also_needed)
 
     def refuse(text: str, report_text: str = "") -> int:
         if report_text:
@@ -117,11 +122,14 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     from .site_folder import build_folder
 
     recorded: list = []
-    keep = (lambda: recorded.extend(loaded.store.commit(loaded.update))) if record else None
+
+    def keep() -> None:
+        with space.writing_to(loaded.store.root):
+            recorded.extend(loaded.store.commit(loaded.update))
     try:
         with timings.stage(timings.LEAK_CHECK):
             leak_check = LeakCheck(loaded.all_months.private, loaded.withheld, view, build_folder(output.resolve()))
-        count = write_site(view, settings_file, output, site_url, before_swap=keep, check=leak_check,
+        count = write_site(view, settings_file, output, site_url, before_swap=keep if record else None, check=leak_check,
                            after_swap=leak_check.save, full=getattr(args, "full", False))
         if record:  # from here on, an interruption leaves the new site published (a preview publishes nothing)
             args.site_written = output.resolve()
@@ -137,11 +145,14 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
     _print_store_changes(loaded, recorded, args.data, record)
     index = output.resolve() / "index.html"
     carried = timings.counted().get("carried", 0)
-    kept = f" ({count - carried} tệp tạo mới, {carried} tệp không đổi giữ từ lần trước)" if carried else ""
-    print(f"Đã tạo {count} tệp{kept} trong {seconds:.1f} giây: {index}")
+    kept = f" ({format_number(count - carried)} tệp tạo mới, {format_number(carried)} tệp không đổi giữ từ lần trước)" if carried else ""
+    print(f"Đã tạo {format_number(count)} tệp{kept} trong {format_number(seconds, places=1)} giây: {index}")
     print(leak_check.summary())
     print(_merges_summary(view))
-    if record:
+    if record and preview_hint and site_url:  # absolute links: served as they are, they would lead to the real address
+        print(f"Xem thử: python -m generator serve --dist {output} --site-url {site_url}  →  "
+              f"http://localhost:8000{site_path(site_url)}/")
+    elif record and preview_hint:
         print(f"Xem thử: python -m http.server -d {output} 8000  →  http://localhost:8000/")
     return 0
 
@@ -164,9 +175,9 @@ def _merges_summary(view) -> str:
     blocks = sum(1 for month in view.months for block in month.blocks if block.subtotal.protects)
     small = sum(1 for f in rows if f.merged and not f.protects)
     protecting = sum(1 for f in rows if f.protects)
-    line = f"Gộp HT+K: {small} đơn vị-tháng có ít người được đánh giá"
+    line = f"Gộp HT+K: {format_number(small)} đơn vị-tháng có ít người được đánh giá"
     if protecting or blocks:
-        line += f"; gộp thêm {protecting} đơn vị-tháng và {blocks} tổng khối để bảo vệ đơn vị nhỏ"
+        line += f"; gộp thêm {format_number(protecting)} đơn vị-tháng và {format_number(blocks)} tổng khối để bảo vệ đơn vị nhỏ"
     return line + ". Kiểm tra cộng trừ: không số đã gộp nào suy ra được."
 
 

@@ -46,6 +46,7 @@ import markupsafe
 import numpy as np
 import pandas as pd
 
+from generator.core.formatting import format_number
 from generator.core.ratings import RatingScale
 from generator.core.text import fold
 from generator.store.products import PrivateMaterial
@@ -148,7 +149,7 @@ def score_text(value: float) -> str:
 
 def mask(value: str) -> str:
     shown = value[:2] if len(value) >= 8 else value[:1]
-    return f"“{shown}…” ({len(value)} ký tự)"
+    return f"“{shown}…” ({format_number(len(value))} ký tự)"
 
 
 def published_names(site: SiteView) -> set[str]:

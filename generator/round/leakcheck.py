@@ -73,7 +73,7 @@ class LeakCheck:
             searched = (f" ({format_number(report.scanned, 'vi')} tệp mới hoặc đã đổi; "
                         f"{format_number(report.rescanned, 'vi')} tệp không đổi được tìm lại dữ liệu mới)")
         return (f"Kiểm tra rò rỉ: {format_number(report.files, 'vi')} tệp{searched}, "
-                f"không có dữ liệu riêng tư ({f'{seconds:.1f}'.replace('.', ',')} giây).")
+                f"không có dữ liệu riêng tư ({format_number(seconds, places=1)} giây).")
 
 
 # --- What is private ---------------------------------------------------------

@@ -40,6 +40,7 @@ from generator.store.rows import PEOPLE
 from generator.figures.suppression import choose_merges
 from generator.ingest.validate import ValidatedData, validate
 from generator.ingest.withheld import read_withheld
+from generator.core import space
 
 DEMO_MARKER = "DEMO"
 
@@ -157,7 +158,7 @@ def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Po
     Every check of validation is about one month (a person twice in a month, a
     month sent twice, a summary beside person rows of its month), so validating
     month by month finds what validating all rows at once finds."""
-    with tempfile.TemporaryDirectory(prefix="congkhai-intake-") as spill:
+    with tempfile.TemporaryDirectory(prefix="congkhai-intake-") as spill, space.writing_to(Path(spill)):
         waiting = _SpilledRows(Path(spill))
         new = [f for f in files if not store.knows(f)]
         waiting.read(new, policy.scale, problems)

@@ -116,6 +116,15 @@ def read_last_publish(dist: Path, site_url: str) -> LastPublish:
     return LastPublish(manifest, None)
 
 
+def last_zip_size(dist: Path) -> int:
+    """The size of the last publish's full zip (0 when there is none): what the next one will need, about."""
+    try:
+        name = json.loads((dist / LAST_RECORD).read_text("utf-8"))["full_zip"]
+        return (dist / name).stat().st_size
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 def record_publish(dist: Path, manifest: dict[str, str], site_url: str, archive: Path) -> None:
     """Keep `manifest` as the last publish; the record is written last, so a half-written pair reads as damaged."""
     text = manifest_text(manifest)

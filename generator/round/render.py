@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import console
 from pelican.settings import read_settings
 
-from generator.core import timings
+from generator.core import space, timings
 from generator.view.public import SiteView
 
 from .site_folder import commit_records, discard_records, new_staging, swap
@@ -61,11 +63,12 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     output = output.resolve()
     staging = None
     try:  # from the staging folder's creation on, so that Ctrl-C at any point removes it
-        staging = new_staging(output)
+        with space.writing_to(output.parent):
+            staging = new_staging(output)
         settings = pelican_settings(settings_file, staging, output, site, site_url, full)
         logging.getLogger("pelican").setLevel(logging.WARNING)
         timings.count(carried=0)  # the plugin counts what it carries over
-        with timings.stage(timings.PAGES):
+        with timings.stage(timings.PAGES), space.writing_to(output.parent), _pelican_checked():
             Pelican(settings).run()
         count = sum(len(files) for _, _, files in os.walk(staging))
         timings.count(rendered=count - timings.counted()["carried"])
@@ -78,8 +81,10 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
             if before_swap is not None:
                 before_swap()
             swap(staging, output)
-    except BaseException:
+    except BaseException as error:
         if staging is not None:
+            if space.is_disk_error(error):  # what fitted before the disk filled: the least the site needs
+                space.annotate(error, output.parent, written=space.folder_bytes(staging))
             shutil.rmtree(staging, ignore_errors=True)
             discard_records(output)
         raise
@@ -90,3 +95,36 @@ def write_site(site: SiteView, settings_file: Path, output: Path, site_url: str 
     if after_swap is not None:
         after_swap()
     return count
+
+
+class _DiskFailures(logging.Filter):
+    """Pelican logs a file it could not copy (the theme's plotly.js on a full disk) and goes on, which would
+    publish a site without it; the build keeps the error instead, and stops."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[OSError] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = [value for value in (record.args if isinstance(record.args, tuple) else ())
+                 if isinstance(value, OSError) and space.is_disk_error(value)]
+        self.errors.extend(found)
+        return not found
+
+
+@contextmanager
+def _pelican_checked() -> Iterator[None]:
+    """Pelican's run without its own English line ("Done: Processed 3 articles …": the build says what it
+    did), and failing on a file it could not copy to a full or read-only disk."""
+    quiet = console.quiet
+    console.quiet = True
+    failures = _DiskFailures()
+    copier = logging.getLogger("pelican.utils")
+    copier.addFilter(failures)
+    try:
+        yield
+    finally:
+        console.quiet = quiet
+        copier.removeFilter(failures)
+    if failures.errors:
+        raise failures.errors[0]

@@ -98,6 +98,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that leaves while a page is on its way (a tab closed during a build) is no error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def problems_page(report: str) -> bytes:
     """The page every address shows while the data has errors."""
     return (
@@ -129,7 +140,7 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
     builds = Builds()
     handler = type("Handler", (PreviewHandler,), {"builds": builds})
     try:
-        server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
+        server = QuietServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
@@ -162,4 +173,82 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
         stop.set()
         if serving.is_alive():
             server.shutdown()
+        server.server_close()
+
+
+# --- what publish made, served at its real path ---------------------------------------------
+
+# Files whose text may hold the site's absolute address (pages, styles, scripts, feeds, data).
+_TEXT_TYPES = (".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".webmanifest", ".csv")
+
+
+def site_path(site_url: str) -> str:
+    """The path part of the site's address, "/cong-khai" (or "" at the root of a host)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(site_url).path.rstrip("/")
+
+
+class UploadPreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """The built site at `prefix`, with every occurrence of its real address sent as this server's."""
+
+    site_url: str
+    prefix: str
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if not (path == self.prefix or path.startswith(self.prefix + "/")):
+            return self._redirect_home()
+        if path == self.prefix:
+            return self._redirect_home()
+        self.path = self.path[len(self.prefix):] or "/"
+        target = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if target.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            target = target / "index.html"
+        if target.suffix in _TEXT_TYPES and target.is_file():
+            here = f"http://{self.headers.get('Host') or self.server.server_address[0]}{self.prefix}".encode()
+            body = target.read_bytes().replace(self.site_url.encode(), here)
+            kind = self.guess_type(str(target))
+            if kind.startswith("text/") or kind in ("application/json", "application/javascript", "application/xml"):
+                kind += "; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        return super().do_GET()
+
+    def _redirect_home(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", f"{self.prefix}/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def serve_upload(site: Path, site_url: str, *, bind: str, port: int) -> int:
+    """Serve `site`, built for `site_url`, at that address's path on this machine, until Ctrl-C."""
+    prefix = site_path(site_url)
+    handler = type("Handler", (UploadPreviewHandler,), {"site_url": site_url.rstrip("/"), "prefix": prefix})
+    try:
+        server = QuietServer((bind, port), functools.partial(handler, directory=str(site.resolve())))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
+            return 1
+        free = free_port_after(bind, port)
+        hint = f" Dùng cổng khác: python -m generator serve --dist --port {free} (make preview PORT={free})" if free else ""
+        print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    host = "localhost" if bind in ("127.0.0.1", "::1", "localhost") else bind
+    print(f"Xem bản sẽ tải lên ({site.resolve()}, tạo cho {site_url}) ở http://{host}:{port}{prefix}/ — các liên kết tới "
+          f"{site_url} trỏ về bản xem thử này khi gửi đi, tệp không đổi. Dừng: Ctrl+C.", flush=True)
+    try:
+        server.serve_forever()
+    finally:
         server.server_close()

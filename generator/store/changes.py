@@ -52,7 +52,7 @@ def describe_difference(before: pd.DataFrame, before_kind: str, after: pd.DataFr
                 unit_lines.append(f"{name}: {changed}")
     lines += unit_lines[:limit]
     if len(unit_lines) > limit:
-        lines.append(f"… và {len(unit_lines) - limit} đơn vị khác")
+        lines.append(f"… và {format_number(len(unit_lines) - limit)} đơn vị khác")
     if before_kind == after_kind == PEOPLE:
         lines += _row_changes(before, after)
     if not total and not unit_lines:

@@ -338,24 +338,36 @@ class Store:
                 raise StoreChanged("Kho dữ liệu vừa được một lần chạy khác ghi vào trong lúc tạo trang; hãy chạy lại lệnh.")
             written = []
             versions = dict(self.versions)
-            for change in update.months:
-                if change.status == SAME:
-                    continue
-                name = f"{change.month}.v{change.version}.parquet"
-                atomic_write(self.root / name, change.content)
-                version = Version(change.month, change.version, name, sha256(change.content), change.kind, change.row_count,
-                                  update.correction if change.status == CHANGED else None)
-                versions[change.month] = (*versions.get(change.month, ()), version)
-                written.append(version)
-                if change.products is not None:
-                    derived.keep(change.products, self.root, version.sha256)
-            sources = self._sources_after(update)
-            text = _manifest_text(versions, sources)
-            if text != self.manifest_text:
-                atomic_write(manifest, text.encode("utf-8"))
+            fresh: list[Path] = []  # month files this commit adds; removed if it cannot finish (a full disk)
+            try:
+                self._write_months(update, versions, written, fresh)
+                sources = self._sources_after(update)
+                text = _manifest_text(versions, sources)
+                if text != self.manifest_text:
+                    atomic_write(manifest, text.encode("utf-8"))
+            except BaseException:
+                for path in fresh:
+                    path.unlink(missing_ok=True)
+                raise
             self.versions, self.sources, self.manifest_text = versions, sources, text
             derived.sweep(self.root, {vs[-1].sha256 for vs in versions.values() if vs[-1].kind == PEOPLE})
         return written
+
+    def _write_months(self, update: Update, versions: dict, written: list, fresh: list[Path]) -> None:
+        """Write each new or changed month's file; `fresh` gets those that were not there before."""
+        for change in update.months:
+            if change.status == SAME:
+                continue
+            name = f"{change.month}.v{change.version}.parquet"
+            if not (self.root / name).exists():
+                fresh.append(self.root / name)
+            atomic_write(self.root / name, change.content)
+            version = Version(change.month, change.version, name, sha256(change.content), change.kind, change.row_count,
+                              update.correction if change.status == CHANGED else None)
+            versions[change.month] = (*versions.get(change.month, ()), version)
+            written.append(version)
+            if change.products is not None:
+                derived.keep(change.products, self.root, version.sha256)
 
     def _sources_after(self, update: Update) -> dict[str, Source]:
         """The files read so far; a corrected month's old files no longer describe it."""

@@ -14,6 +14,11 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from generator.core import space
+
+# The worker's report of a full, read-only or forbidden disk, in place of its list.
+DISK_ERROR = "disk-error"
+
 
 _in_worker = False
 
@@ -56,7 +61,14 @@ def beside(write: Callable[[], list]) -> Iterator[list]:
         status = 0
         try:
             with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
-                json.dump(write(), pipe)
+                try:
+                    result = write()
+                except OSError as error:
+                    if not space.is_disk_error(error):
+                        raise
+                    # A full or read-only disk is the parent's to say, once, in its own words.
+                    result, status = {DISK_ERROR: [space.error_number(error), error.strerror, error.filename]}, 2
+                json.dump(result, pipe)
         except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent says it once
             status = 130
         except BaseException:
@@ -72,6 +84,9 @@ def beside(write: Callable[[], list]) -> Iterator[list]:
         with os.fdopen(read_end, encoding="utf-8") as pipe:
             reported = pipe.read()
         _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 2 and reported:
+        number, text, filename = json.loads(reported)[DISK_ERROR]
+        raise OSError(number, text or os.strerror(number), filename)
     if os.waitstatus_to_exitcode(status) != 0 or not reported:
         raise WorkerFailed("Lỗi khi ghi trang trong tiến trình phụ (xem thông báo ở trên).")
     written.extend(json.loads(reported))
