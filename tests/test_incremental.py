@@ -269,9 +269,14 @@ def test_a_build_with_nothing_new_says_so_and_leaves_the_site_as_it_was(tmp_path
 
     assert "Không có gì mới" not in build()
     published = files()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    killed = tmp_path / f".site.new-{gone.pid}-x"  # what a build killed midway leaves beside the site
+    killed.mkdir()
     said = build()
     assert said.startswith("Không có gì mới") and said.count("\n") == 1, said
     assert files() == published  # not one file written again, not even carried over
+    assert not killed.exists()  # cleared, as any build clears it
     assert "Không có gì mới" not in build("--full")
 
     page = output / "thang" / sorted(p.name for p in (output / "thang").iterdir() if p.is_dir())[0] / "index.html"

@@ -96,6 +96,9 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
 
     unchanged = _unchanged(args, settings_file, output, site_url) if record else None
     if unchanged is not None and not getattr(args, "full", False) and unchanged.nothing_new():
+        from .site_folder import clear_killed_builds
+
+        clear_killed_builds(output)
         args.nothing_new = True
         if getattr(args, "timings", None):
             timings.write(args.timings, total=time.perf_counter() - started, files=0)

@@ -113,6 +113,12 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(first), None, str(second))
 
 
+def clear_killed_builds(output: Path) -> None:
+    """What builds into `output` that were killed left beside it (a build that stops early renders
+    nothing, but clears these as any build does)."""
+    _remove_leftovers(output.resolve())
+
+
 def _remove_leftovers(output: Path) -> None:
     """Staging and retired folders of builds that were killed (their process is gone)."""
     for path in output.parent.glob(f".{output.name}.*-*"):
