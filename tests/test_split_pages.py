@@ -47,9 +47,9 @@ def unit_rows(html: str) -> dict[str, str]:
     """A table's unit rows by unit code, links left out (their depth differs from page to page)."""
     # On English pages a unit's name is in <span lang="vi">: the name is read without it.
     html = re.sub(r'<span lang="vi">([^<]*)</span>', r"\1", html)
-    rows = re.findall(r'<tr><th scope="row" class="name"><a href="[^"]*">[^<]*</a></th><td>', html)
+    rows = re.findall(r'<tr id="dv-[^"]*"><th scope="row" class="name"><a href="[^"]*">[^<]*</a></th><td class="code">', html)
     found = {}
-    for row in re.finditer(r'<tr><th scope="row" class="name"><a href="[^"]*">([^<]*)</a></th><td>([^<]*)</td>(.*?)</tr>', html):
+    for row in re.finditer(r'<tr id="dv-[^"]*"><th scope="row" class="name"><a href="[^"]*">([^<]*)</a></th><td class="code">([^<]*)</td>(.*?)</tr>', html):
         assert row.group(2) not in found
         found[row.group(2)] = row.group(1) + "|" + row.group(3)
     assert len(found) == len(rows)
@@ -57,7 +57,7 @@ def unit_rows(html: str) -> dict[str, str]:
 
 
 def subtotals(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<tr class="subtotal"><th scope="row" class="name">Cộng ([^<]*)</th><td></td>(.*?)</tr>', html))
+    return dict(re.findall(r'<tr class="subtotal"><th scope="row" class="name">Cộng ([^<]*)</th><td class="code"></td>(.*?)</tr>', html))
 
 
 def honour_names(html: str) -> list[str]:
@@ -101,7 +101,7 @@ def test_split_month_page_shows_block_subtotals_linking_to_block_pages(split, wh
         for name, slug in blocks.items():
             assert target(split, page, links[name]) == split / f"thang/{month}/khoi/{slug}/index.html"
         # The organisation's total is the one the whole page shows.
-        total = re.search(r'<tr class="total"><th scope="row" class="name">Toàn bộ</th>(?:<td></td>)?(.*?)</tr>', html).group(1)
+        total = re.search(r'<tr class="total"><th scope="row" class="name">Toàn bộ</th>(?:<td class="code"></td>)?(.*?)</tr>', html).group(1)
         assert total in (whole / page).read_text("utf-8")
 
 

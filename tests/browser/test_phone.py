@@ -21,7 +21,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)
 
 MEASURE = (Path(__file__).parent / "phone.js").read_text(encoding="utf-8")
 SIZES = {"phone": (360, 640), "laptop": (1366, 768)}
-PAGES = ("home", "month", "honour", "unit", "block", "trends", "brief", "compare", "search", "en-home", "en-month")
+PAGES = ("home", "month", "honour", "unit", "block", "trends", "brief", "compare", "search", "en-home", "en-month",
+         "en-brief")
 TRENDS_SCREENS = 10
 
 
@@ -67,6 +68,7 @@ def find_pages(tab, address: str) -> dict[str, str | None]:
         "compare": address + "so-sanh/?don-vi=" + ",".join(codes),
         "search": address + "tim-kiem/?q=" + urllib.parse.quote(unit_name),
         "en-home": address + "en/", "en-month": address + "en/" + path,
+        "en-brief": brief and address + "en/" + urllib.parse.urlsplit(brief).path.lstrip("/"),
     }
 
 
