@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -80,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
                                             "has the placeholder portal.example.vn; or set CONGKHAI_SITE_URL)")
     publish.add_argument("--settings", type=Path, default=ROOT / "publishconf.py", help="settings file (default: publishconf.py)")
     _correction_argument(publish)
+    publish.add_argument("--to", metavar="URL", default=os.environ.get("CONGKHAI_PUBLISH_TO") or None,
+                         help="also upload the site there, only what changed, verified: sftp://, ftp://, ftps://, "
+                              "webdav://, webdavs://, s3://BUCKET/PREFIX, file:///PATH (default: $CONGKHAI_PUBLISH_TO; "
+                              "see docs/upload.md)")
+    publish.add_argument("--force", action="store_true",
+                         help="with --to: upload into a folder that holds files congkhai did not write (they are kept)")
 
     demo = commands.add_parser("demo", help="Write a synthetic demo data folder in the export format.",
                                description="Write a synthetic demo data folder in the export format.")
@@ -225,6 +232,12 @@ def run_publish(args) -> int:
               "thông tin, ví dụ: python -m generator publish --site-url https://ten-cong.gov.vn/cong-khai "
               "(hoặc đặt biến môi trường CONGKHAI_SITE_URL).", file=sys.stderr)
         return 1
+    if args.to:
+        from generator.round.remote import destination_problem
+        problem = destination_problem(args.to)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     output = args.output or args.dist / "site"
     status = build_site(args, args.settings, output, args.site_url, record=True)
     if status:
@@ -269,6 +282,9 @@ def run_publish(args) -> int:
                 print(f"  … và {len(delta.deletions) - 10} mục khác (đủ cả trong {DELTA_DELETIONS}).")
     print(f"Tổng kiểm tra SHA-256 của mọi tệp của trang: {manifest_file.resolve()}")
     record_publish(args.dist, manifest, site_url, archive)
+    if args.to:
+        from generator.round.remote import upload
+        return upload(output, site_url, args.to, force=args.force)
     return 0
 
 
