@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= data
 OUTPUT ?= output
 SITEURL ?=
+TO      ?=
 
 .PHONY: site html serve publish test clean bench help plotly plotly-check
 
@@ -28,6 +29,7 @@ help:
 	@echo "make html     build only (no message)"
 	@echo "make serve    preview on http://localhost:8000/, rebuilt and reloaded on every change"
 	@echo "make publish  build with publishconf.py (absolute URLs, feeds); write dist/congkhai-DATE.zip, its manifest and an update zip of what changed"
+	@echo "              TO=sftp://user@host/folder (or ftp(s)://, webdav(s)://, s3://, file://): also upload what changed, verified"
 	@echo "make clean    remove $(OUTPUT)/"
 	@echo "make bench    full build, rebuild and monthly round of the district, a 12- and a 60-month city (~15 min; prints a table)"
 
@@ -53,7 +55,7 @@ serve: $(VENV)/.installed
 	$(PY) -m generator serve --data $(DATA) --output $(OUTPUT)
 
 publish: $(VENV)/.installed
-	$(PY) -m generator publish --data $(DATA) $(if $(SITEURL),--site-url $(SITEURL))
+	$(PY) -m generator publish --data $(DATA) $(if $(SITEURL),--site-url $(SITEURL)) $(if $(TO),--to $(TO))
 
 test: $(VENV)/.installed-test | $(PLOTLY_BUNDLE) $(CHROMIUM)
 	$(PY) -m pytest -q -n 2

@@ -251,39 +251,43 @@ def run_publish(args) -> int:
     delta_file = args.dist / f"{name}-cap-nhat.zip"
     last = read_last_publish(args.dist, site_url)
     full = f"{archive.resolve()} ({_megabytes(archive)})"
+    # With --to the upload below does the officer's manual steps: the zips are still written (for a portal that
+    # takes only a form upload) but their instructions are not printed.
+    guide = print if not args.to else (lambda *_: None)
 
     def upload_the_full_zip() -> None:
-        print(f"Tệp để tải lên cổng thông tin: {full}")
-        print("Làm trống thư mục của trang trên cổng, rồi giải nén tệp này vào đó (xem docs/upload.md).")
+        guide(f"Tệp để tải lên cổng thông tin: {full}")
+        guide("Làm trống thư mục của trang trên cổng, rồi giải nén tệp này vào đó (xem docs/upload.md).")
 
     if last.manifest is None:
         delta_file.unlink(missing_ok=True)  # a delta of an earlier run today is not against this site
         why = "Lần công bố đầu tiên từ thư mục này" if last.first else last.problem
-        print(f"{why}; chỉ tạo tệp zip đầy đủ, hãy tải lên tệp đó.")
+        guide(f"{why}; chỉ tạo tệp zip đầy đủ, hãy tải lên tệp đó.")
         upload_the_full_zip()
     else:
         delta = write_delta(output, last.manifest, manifest, delta_file)
-        print(f"So với lần công bố trước: {len(delta.changed)} tệp mới hoặc đã đổi, "
+        guide(f"So với lần công bố trước: {len(delta.changed)} tệp mới hoặc đã đổi, "
               f"{len(delta.deletions)} tệp hoặc thư mục cần xóa (trên tổng số {len(manifest)} tệp).")
         if not delta.changed and not delta.deletions:
-            print("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
+            guide("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
         elif delta_file.stat().st_size > archive.stat().st_size / 2:
-            print(f"Tệp cập nhật {delta_file.resolve()} ({_megabytes(delta_file)}) lớn hơn một nửa tệp đầy đủ: "
+            guide(f"Tệp cập nhật {delta_file.resolve()} ({_megabytes(delta_file)}) lớn hơn một nửa tệp đầy đủ: "
                   "nên tải lên tệp zip đầy đủ thay cho nó.")
             upload_the_full_zip()
         else:
-            print(f"Tệp để tải lên cổng thông tin: {delta_file.resolve()} ({_megabytes(delta_file)}; "
+            guide(f"Tệp để tải lên cổng thông tin: {delta_file.resolve()} ({_megabytes(delta_file)}; "
                   f"tệp đầy đủ: {full}).")
-            print(f"Giải nén đè lên thư mục của trang trên cổng, rồi xóa các tệp ghi trong {DELTA_DELETIONS} "
+            guide(f"Giải nén đè lên thư mục của trang trên cổng, rồi xóa các tệp ghi trong {DELTA_DELETIONS} "
                   "(xem docs/upload.md).")
             for path in delta.deletions[:10]:
-                print(f"  xóa: {path}")
+                guide(f"  xóa: {path}")
             if len(delta.deletions) > 10:
-                print(f"  … và {len(delta.deletions) - 10} mục khác (đủ cả trong {DELTA_DELETIONS}).")
+                guide(f"  … và {len(delta.deletions) - 10} mục khác (đủ cả trong {DELTA_DELETIONS}).")
     print(f"Tổng kiểm tra SHA-256 của mọi tệp của trang: {manifest_file.resolve()}")
     record_publish(args.dist, manifest, site_url, archive)
     if args.to:
         from generator.round.remote import upload
+        print(f"Tệp zip đầy đủ (cho cổng chỉ nhận tải lên qua biểu mẫu): {full}")
         return upload(output, site_url, args.to, force=args.force)
     return 0
 
