@@ -516,6 +516,20 @@ def test_a_folder_holding_someone_elses_files_is_refused_unless_forced(sites, tm
     assert {path: content for path, content in files.items() if not path.startswith("_cap-nhat/")} == tree(sites[0])
 
 
+def test_a_site_whose_record_was_deleted_gets_every_file_again(sites, tmp_path, home, capsys):
+    a, b = sites
+    share = tmp_path / "share"
+    share.mkdir()
+    assert upload(a, SITE_URL, f"file://{share}/ck") == 0
+    shutil.rmtree(share / "ck" / "_cap-nhat")
+    moved: list[str] = []
+    assert upload(b, SITE_URL, f"file://{share}/ck", on_file=moved.append) == 0
+    assert "mất bản ghi" in capsys.readouterr().out
+    assert sorted(moved) == sorted(tree(b))
+    assert {path: content for path, content in tree(share / "ck").items()
+            if not path.startswith("_cap-nhat/")} == tree(b)
+
+
 def test_a_password_in_the_address_is_refused_before_anything_is_built(tmp_path):
     result = subprocess.run([sys.executable, "-m", "generator", "publish", "--data", str(tmp_path / "none"),
                              "--dist", str(tmp_path / "dist"), "--site-url", SITE_URL,

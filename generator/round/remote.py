@@ -31,6 +31,7 @@ from generator.round.publish import DELTA_FOLDER, DELTA_MANIFEST, manifest_of, m
 REMOTE_MANIFEST = DELTA_MANIFEST
 REMOTE_PENDING = f"{DELTA_FOLDER}/dang-tai.txt"
 HOME = "index.html"
+SIGNATURE = "du-lieu/datapackage.json"  # the open data package: a folder that has it holds a congkhai site
 
 # Files that can link to other files of the site; everything else (pictures, CSV, PDF, fonts) links nowhere.
 _LINKING = {".html", ".htm", ".xml", ".json", ".css", ".js", ".txt", ".webmanifest"}
@@ -218,16 +219,25 @@ def publish_to(site: Path, site_url: str, remote, *, force: bool = False, say=pr
     published = _read_manifest(remote)
     pending_text = remote.read(REMOTE_PENDING)
     pending = set(pending_text.decode("utf-8", "replace").splitlines()) if pending_text is not None else set()
-    if published is None and pending_text is None and not remote.is_empty():
-        if not force:
+    lost = False
+    empty = published is None and pending_text is None and remote.is_empty()
+    if published is None and pending_text is None and not empty:
+        # Our record lost (the folder _cap-nhat/ deleted by hand), not someone else's folder: a congkhai site is
+        # there, known by its open data package. Every file goes up again; old files it no longer has stay.
+        lost = remote.read(SIGNATURE) is not None and remote.read(HOME) is not None
+        if lost:
+            say(f"{remote.where} có trang congkhai nhưng mất bản ghi {REMOTE_MANIFEST}: tải lên toàn bộ trang.")
+        elif not force:
             raise PublishFailed(
                 f"{remote.where} đã có tệp nhưng không có {REMOTE_MANIFEST} của congkhai: có thể là tệp của người "
                 "khác hoặc của trang khác. Kiểm tra lại địa chỉ; nếu đúng là thư mục của trang này, chạy lại với "
                 "--force để tải lên toàn bộ trang (các tệp khác có sẵn được giữ nguyên).")
-        say(f"{remote.where} có sẵn tệp không do congkhai ghi (--force): tải lên toàn bộ trang, giữ nguyên các tệp khác.")
-    if published is None and pending_text is None:
+        else:
+            say(f"{remote.where} có sẵn tệp không do congkhai ghi (--force): tải lên toàn bộ trang, giữ nguyên các "
+                "tệp khác.")
+    if empty:
         say(f"Lần đầu công bố lên {remote.where}: tải lên toàn bộ {len(current)} tệp.")
-    elif published is None:
+    elif published is None and pending_text is not None:
         say(f"Lần trước chưa tải xong lên {remote.where}: tải lại toàn bộ trang cho chắc.")
     work = plan(site, site_url, current, published, pending)
     if pending_text is not None and published is not None:
@@ -282,7 +292,7 @@ def _read_manifest(remote) -> dict[str, str] | None:
 
 def _final_check(remote, current: dict[str, str], sizes: dict[str, int]) -> None:
     """Every file of the manifest is on the remote with its size, and the record there is this manifest."""
-    listed = remote.list_sizes()
+    listed = remote.list_sizes(current)
     wrong = [path for path in current if listed.get(path) != sizes[path]]
     if wrong:
         raise PublishFailed(f"Kiểm tra cuối: {len(wrong)} tệp trên {remote.where} thiếu hoặc sai kích thước "

@@ -254,7 +254,8 @@ class _Base:
             return None
         return b"".join(chunks)
 
-    def list_sizes(self) -> dict[str, int]:
+    def list_sizes(self, expected) -> dict[str, int]:
+        """The size of every file under the root (at least of the `expected` paths)."""
         return {posixpath.relpath(full, self.root): size for full, size in self._walk(self.root)}
 
     def close(self) -> None:
@@ -324,8 +325,13 @@ class _UnknownHost(Exception):
 
 class Sftp(_Base):
     def __init__(self, destination: Destination, interactive: bool):
+        import logging
+
         import paramiko
 
+        # paramiko logs a dropped connection from its own thread ("Socket exception: ..."); the failure is worded
+        # once, by explain(), in the main thread.
+        logging.getLogger("paramiko").addHandler(logging.NullHandler())
         self.where = destination.shown
         config = paramiko.SSHConfig()
         config_path = Path.home() / ".ssh" / "config"
@@ -342,12 +348,12 @@ class Sftp(_Base):
         for known in (Path.home() / ".ssh" / "known_hosts", Path("/etc/ssh/ssh_known_hosts")):
             if known.is_file():
                 client.load_system_host_keys(str(known))
-        shown_host = destination.host if port == 22 else f"[{destination.host}]:{port}"
+        shown_host = host if port == 22 else f"[{host}]:{port}"  # as known_hosts names it
 
         class Refuse(paramiko.MissingHostKeyPolicy):
             def missing_host_key(self, client, hostname, key):
                 fingerprint = base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode().rstrip("=")
-                keyscan = f"ssh-keyscan{'' if port == 22 else f' -p {port}'} {destination.host}"
+                keyscan = f"ssh-keyscan{'' if port == 22 else f' -p {port}'} {host}"
                 raise PublishFailed(
                     f"Máy chủ SFTP {shown_host} chưa được tin cậy (chưa có trong ~/.ssh/known_hosts); khóa của nó: "
                     f"{key.get_name()} SHA256:{fingerprint}. Đối chiếu dấu vân tay này với quản trị cổng, rồi tin "
@@ -592,6 +598,21 @@ class Ftp(_Base):
         except self.ftplib.error_perm:
             pass
 
+    def list_sizes(self, expected) -> dict[str, int]:
+        try:
+            return super().list_sizes(expected)
+        except self.ftplib.error_perm as error:
+            if not str(error).startswith(("500", "501", "502", "504")):
+                raise
+        # A server without MLSD (RFC 3659): ask the size of each file instead, one at a time.
+        sizes = {}
+        for path in expected:
+            try:
+                sizes[path] = self.ftp.size(self._abs(path))
+            except self.ftplib.error_perm:
+                pass
+        return sizes
+
     def _walk(self, root):
         try:
             entries = list(self.ftp.mlsd(root, facts=["type", "size"]))
@@ -833,7 +854,7 @@ class S3:
     def remove_folder(self, folder: str) -> None:
         pass  # a bucket has no folders
 
-    def list_sizes(self) -> dict[str, int]:
+    def list_sizes(self, expected) -> dict[str, int]:
         prefix = f"{self.prefix}/" if self.prefix else ""
         sizes = {}
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
