@@ -384,13 +384,17 @@ def test_publish_add_a_month_with_a_crash_then_withdraw_it(kind, sites, keys, ho
             if len(moved) == len(update) * 2 // 3:
                 hammer.done.set()
                 hammer.join()
-                remote.stop()
                 if kind == "file":
                     raise KeyboardInterrupt
+                killer.start()  # the server dies while the next file is on its way
+
+        killer = threading.Thread(target=remote.stop)
 
         hammer.start()
         status = upload(b, SITE_URL, remote.url, on_file=browse_then_crash)
         hammer.done.set()
+        if killer.is_alive() or killer.ident is not None:
+            killer.join()
         err = capsys.readouterr().err
         assert status == (130 if kind == "file" else 1), err
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
