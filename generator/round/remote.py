@@ -17,12 +17,11 @@ remote is uncertain. The next run sends them again and deletes what is left to d
 """
 from __future__ import annotations
 
-import hashlib
 import heapq
 import posixpath
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -49,7 +48,6 @@ class Plan:
     uploads: list[str]  # in the order they go up
     deletions: list[str]  # files of the last publish (or of an unfinished one) that the new site no longer has
     folders: list[str]  # folders left with no file of the site, deepest first
-    new: set[str] = field(default_factory=set)  # of the uploads, those the remote had no copy of
 
 
 def links_of(path: str, text: str, site_url: str, files: set[str]) -> set[str]:
@@ -110,7 +108,7 @@ def plan(site: Path, site_url: str, current: dict[str, str], published: dict[str
     kept_folders = {str(parent) for path in current for parent in PurePosixPath(path).parents}
     gone = {str(parent) for path in doomed for parent in PurePosixPath(path).parents} - kept_folders - {"."}
     folders = sorted(gone, key=lambda folder: (-folder.count("/"), folder))
-    return Plan(ordered, doomed, folders, new)
+    return Plan(ordered, doomed, folders)
 
 
 def _kind(path: str) -> int:
@@ -301,9 +299,6 @@ def _final_check(remote, current: dict[str, str], sizes: dict[str, int]) -> None
         raise PublishFailed(f"Kiểm tra cuối: {REMOTE_MANIFEST} trên {remote.where} không khớp trang vừa tải lên; "
                             "chạy lại lệnh.")
 
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def destination_problem(url: str) -> str | None:

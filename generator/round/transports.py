@@ -23,7 +23,6 @@ import mimetypes
 import netrc
 import os
 import posixpath
-import shutil
 import socket
 import ssl
 import stat
