@@ -335,8 +335,7 @@ def upload(site: Path, site_url: str, url: str, *, force: bool = False, interact
     def state() -> str:
         if not touched["yes"]:
             return "Trên cổng chưa có gì thay đổi."
-        return ("Trên cổng, mỗi trang vẫn là bản cũ hoặc bản mới, không có liên kết hỏng; chạy lại lệnh để tải nốt "
-                "(chỉ gửi phần còn thiếu).")
+        return "Trên cổng, mỗi trang vẫn là bản cũ hoặc bản mới, không có liên kết hỏng; chạy lại lệnh để tải nốt."
 
     try:
         remote = transports.connect(destination, interactive)
