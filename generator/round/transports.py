@@ -141,6 +141,8 @@ def credentials(destination: Destination, interactive: bool, *, ask_password: bo
 def explain(error: BaseException, destination: Destination) -> str:
     """One plain Vietnamese line for `error`, met while talking to `destination` (no credential, no traceback)."""
     host = destination.hostport or destination.path
+    if destination.scheme == "s3":  # the bucket is no machine: the endpoint is
+        host = destination.query.get("endpoint") or os.environ.get("AWS_ENDPOINT_URL") or "Amazon S3"
     chain, cause = [], error
     while cause is not None and len(chain) < 6:  # the library's wrapper, and the errors under it
         chain.append(cause)
@@ -175,7 +177,7 @@ def _explain_one(error: BaseException, destination: Destination, host: str, wher
     if isinstance(error, ssl.SSLError):  # its errno is OpenSSL's, not the system's: never "no permission"
         return f"Kết nối mã hóa (TLS) với máy chủ {host} bị cắt giữa chừng."
     if isinstance(error, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
-        return f"Không tìm thấy máy chủ {destination.host}: tên máy chủ sai, hoặc máy này không có mạng."
+        return f"Không tìm thấy máy chủ {destination.host if destination.scheme != 's3' else host}: tên máy chủ sai, hoặc máy này không có mạng."
     if isinstance(error, ConnectionRefusedError) or name == "NoValidConnectionsError" or "connection refused" in text:
         return f"Máy chủ {host} từ chối kết nối: sai cổng, hoặc dịch vụ {destination.scheme.upper()} chưa chạy."
     if isinstance(error, (socket.timeout, TimeoutError)) or name in _TIMEOUTS:
