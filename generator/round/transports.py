@@ -177,7 +177,8 @@ def _explain_one(error: BaseException, destination: Destination, host: str, wher
     if isinstance(error, ssl.SSLError):  # its errno is OpenSSL's, not the system's: never "no permission"
         return f"Kết nối mã hóa (TLS) với máy chủ {host} bị cắt giữa chừng."
     if isinstance(error, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
-        return f"Không tìm thấy máy chủ {destination.host if destination.scheme != 's3' else host}: tên máy chủ sai, hoặc máy này không có mạng."
+        name = host if destination.scheme == "s3" else destination.host
+        return f"Không tìm thấy máy chủ {name}: tên máy chủ sai, hoặc máy này không có mạng."
     if isinstance(error, ConnectionRefusedError) or name == "NoValidConnectionsError" or "connection refused" in text:
         return f"Máy chủ {host} từ chối kết nối: sai cổng, hoặc dịch vụ {destination.scheme.upper()} chưa chạy."
     if isinstance(error, (socket.timeout, TimeoutError)) or name in _TIMEOUTS:
