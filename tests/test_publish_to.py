@@ -181,7 +181,10 @@ class FolderOverHttp:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 64  # http.server's 5 refuses connections under two readers at once
+
+        self.server = Server(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
