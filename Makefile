@@ -12,6 +12,7 @@ PORT   ?= 8000
 SITEURL ?=
 THANG  ?=
 CORRECTION ?=
+TO     ?=
 
 .PHONY: site html validate new-month serve preview publish test test-long clean bench help plotly plotly-check
 
@@ -37,6 +38,7 @@ help:
 	@echo "make serve    preview on http://localhost:$(PORT)/, rebuilt and reloaded on every change"
 	@echo "make publish SITEURL=https://…/cong-khai  build with publishconf.py (absolute URLs, feeds); write $(DIST)/congkhai-DATE.zip, its manifest and an update zip of what changed"
 	@echo "make preview  serve $(DIST)/site/, what publish made, at its real path (http://localhost:$(PORT)/cong-khai/ …)"
+	@echo "              TO=sftp://user@host/folder (or ftp(s)://, webdav(s)://, s3://, file://): also upload what changed, verified"
 	@echo "make clean    remove $(OUTPUT)/"
 	@echo "make bench    full build, rebuild and monthly round of the district, a 12- and a 60-month city (~15 min; prints a table)"
 
@@ -72,7 +74,7 @@ serve: $(VENV)/.installed
 	$(PY) -m generator serve --data $(DATA) --output $(OUTPUT) --port $(PORT)
 
 publish: $(VENV)/.installed
-	$(PY) -m generator publish --data $(DATA) --dist $(DIST) $(if $(SITEURL),--site-url $(SITEURL)) $(if $(CORRECTION),--correction "$(CORRECTION)")
+	$(PY) -m generator publish --data $(DATA) --dist $(DIST) $(if $(SITEURL),--site-url $(SITEURL)) $(if $(CORRECTION),--correction "$(CORRECTION)") $(if $(TO),--to $(TO))
 
 preview:
 	@test -x $(PY) || { echo "Chưa có .venv: chạy make publish SITEURL=https://…/cong-khai trước." >&2; exit 1; }

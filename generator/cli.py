@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -118,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
                                             "has the placeholder portal.example.vn; or set CONGKHAI_SITE_URL)")
     publish.add_argument("--settings", type=Path, default=ROOT / "publishconf.py", help="settings file (default: publishconf.py)")
     _correction_argument(publish)
+    publish.add_argument("--to", metavar="URL", default=os.environ.get("CONGKHAI_PUBLISH_TO") or None,
+                         help="also upload the site there, only what changed, verified: sftp://, ftp://, ftps://, "
+                              "webdav://, webdavs://, s3://BUCKET/PREFIX, file:///PATH (default: $CONGKHAI_PUBLISH_TO; "
+                              "see docs/upload.md)")
+    publish.add_argument("--force", action="store_true",
+                         help="with --to: upload into a folder that holds files congkhai did not write (they are kept)")
 
     demo = commands.add_parser("demo", help="Write a synthetic demo data folder in the export format.",
                                description="Write a synthetic demo data folder in the export format.")
@@ -325,6 +332,12 @@ def run_publish(args) -> int:
               f"publish --site-url …), hoặc đặt SITEURL = \"https://…\" một lần trong {args.settings.resolve()} "
               "(hay biến môi trường CONGKHAI_SITE_URL).", file=sys.stderr)
         return 1
+    if args.to:
+        from generator.round.remote import destination_problem
+        problem = destination_problem(args.to)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     output = args.output or args.dist / "site"
     # The zips need room beside the site: about what the last full one took.
     status = build_site(args, args.settings, output, args.site_url, record=True, preview_hint=False,
@@ -334,21 +347,27 @@ def run_publish(args) -> int:
     site_url = str(args.site_url or settings.get("SITEURL", "")).rstrip("/")
     try:
         with space.writing_to(args.dist):
-            _write_upload(args, output, site_url)
+            full = _write_upload(args, output, site_url)
     except OSError as error:
         if space.is_disk_error(error):  # the build is done by now: say what is there and what is missing
             error.congkhai_unchanged = (f"Trang mới đã tạo xong ở {output.resolve()} và kho dữ liệu đã cập nhật; chỉ "
                                         f"chưa ghi được các tệp zip vào {args.dist.resolve()} (không có tệp dở dang nào). "
                                         "Chạy lại lệnh sau khi giải phóng chỗ.")
         raise
+    if args.to:
+        from generator.round.remote import upload
+
+        print(f"Tệp zip đầy đủ (cho cổng chỉ nhận tải lên qua biểu mẫu): {full}")
+        return upload(output, site_url, args.to, force=args.force)
     dist = "" if args.dist == Path("dist") else f" {args.dist}"
     print(f"Xem trước bản sẽ tải lên: make preview{' DIST=' + str(args.dist) if dist else ''} (hay python -m generator serve "
           f"--dist{dist})  →  http://localhost:8000{site_path(site_url)}/")
     return 0
 
 
-def _write_upload(args, output: Path, site_url: str) -> None:
-    """The zips, the manifest and the record of this publish, and which zip to upload."""
+def _write_upload(args, output: Path, site_url: str) -> str:
+    """The zips, the manifest and the record of this publish, and which zip to upload; returns the full zip's
+    name and size."""
     from generator.core.files import atomic_write
     from generator.round.publish import (DELTA_DELETIONS, manifest_of, manifest_text, read_last_publish, record_publish,
                                          write_delta, write_zip)
@@ -362,37 +381,41 @@ def _write_upload(args, output: Path, site_url: str) -> None:
     delta_file = args.dist / f"{name}-cap-nhat.zip"
     last = read_last_publish(args.dist, site_url)
     full = f"{archive.resolve()} ({_megabytes(archive)})"
+    # With --to the upload below does the officer's manual steps: the zips are still written (for a portal that
+    # takes only a form upload) but their instructions are not printed.
+    guide = print if not args.to else (lambda *_: None)
 
     def upload_the_full_zip() -> None:
-        print(f"Tệp để tải lên cổng thông tin: {full}")
-        print("Làm trống thư mục của trang trên cổng, rồi giải nén tệp này vào đó (xem docs/upload.md).")
+        guide(f"Tệp để tải lên cổng thông tin: {full}")
+        guide("Làm trống thư mục của trang trên cổng, rồi giải nén tệp này vào đó (xem docs/upload.md).")
 
     if last.manifest is None:
         delta_file.unlink(missing_ok=True)  # a delta of an earlier run today is not against this site
         why = "Lần công bố đầu tiên từ thư mục này" if last.first else last.problem
-        print(f"{why}; chỉ tạo tệp zip đầy đủ, hãy tải lên tệp đó.")
+        guide(f"{why}; chỉ tạo tệp zip đầy đủ, hãy tải lên tệp đó.")
         upload_the_full_zip()
     else:
         delta = write_delta(output, last.manifest, manifest, delta_file)
-        print(f"So với lần công bố trước: {format_number(len(delta.changed))} tệp mới hoặc đã đổi, "
+        guide(f"So với lần công bố trước: {format_number(len(delta.changed))} tệp mới hoặc đã đổi, "
               f"{format_number(len(delta.deletions))} tệp hoặc thư mục cần xóa (trên tổng số {format_number(len(manifest))} tệp).")
         if not delta.changed and not delta.deletions:
-            print("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
+            guide("Trang không đổi so với lần công bố trước: không cần tải lên gì.")
         elif delta_file.stat().st_size > archive.stat().st_size / 2:
-            print(f"Tệp cập nhật {delta_file.resolve()} ({_megabytes(delta_file)}) lớn hơn một nửa tệp đầy đủ: "
+            guide(f"Tệp cập nhật {delta_file.resolve()} ({_megabytes(delta_file)}) lớn hơn một nửa tệp đầy đủ: "
                   "nên tải lên tệp zip đầy đủ thay cho nó.")
             upload_the_full_zip()
         else:
-            print(f"Tệp để tải lên cổng thông tin: {delta_file.resolve()} ({_megabytes(delta_file)}; "
+            guide(f"Tệp để tải lên cổng thông tin: {delta_file.resolve()} ({_megabytes(delta_file)}; "
                   f"tệp đầy đủ: {full}).")
-            print(f"Giải nén đè lên thư mục của trang trên cổng, rồi xóa các tệp ghi trong {DELTA_DELETIONS} "
+            guide(f"Giải nén đè lên thư mục của trang trên cổng, rồi xóa các tệp ghi trong {DELTA_DELETIONS} "
                   "(xem docs/upload.md).")
             for path in delta.deletions[:10]:
-                print(f"  xóa: {path}")
+                guide(f"  xóa: {path}")
             if len(delta.deletions) > 10:
-                print(f"  … và {format_number(len(delta.deletions) - 10)} mục khác (đủ cả trong {DELTA_DELETIONS}).")
+                guide(f"  … và {format_number(len(delta.deletions) - 10)} mục khác (đủ cả trong {DELTA_DELETIONS}).")
     print(f"Tổng kiểm tra SHA-256 của mọi tệp của trang: {manifest_file.resolve()}")
     record_publish(args.dist, manifest, site_url, archive)
+    return full
 
 
 def _megabytes(path: Path) -> str:

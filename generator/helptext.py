@@ -45,6 +45,13 @@ ARGPARSE_VI = {
 }
 
 VI = {
+    # publish --to (the upload straight to the portal)
+    "also upload the site there, only what changed, verified: sftp://, ftp://, ftps://, webdav://, webdavs://, "
+    "s3://BUCKET/PREFIX, file:///PATH (default: $CONGKHAI_PUBLISH_TO; see docs/upload.md)":
+        "tải thẳng trang lên đó, chỉ những gì đã đổi, có kiểm tra: sftp://, ftp://, ftps://, webdav://, webdavs://, "
+        "s3://BUCKET/THƯ-MỤC, file:///ĐƯỜNG-DẪN (mặc định: $CONGKHAI_PUBLISH_TO; xem docs/upload.md)",
+    "with --to: upload into a folder that holds files congkhai did not write (they are kept)":
+        "cùng --to: tải lên cả thư mục đang có tệp không do congkhai ghi (các tệp đó được giữ nguyên)",
     # the program and its commands
     "congkhai: the public site of each month's staff ratings.":
         "congkhai: trang công khai kết quả đánh giá, xếp loại cán bộ, công chức, viên chức hằng tháng.",

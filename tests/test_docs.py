@@ -29,7 +29,17 @@ def test_every_setting_the_code_reads_is_in_pelicanconf():
     for path in list((ROOT / "generator").rglob("*.py")) + list((ROOT / "plugins").rglob("*.py")):
         used |= set(re.findall(r"\"(CONGKHAI_[A-Z_]+)\"", path.read_text("utf-8")))
     defined = set(read_settings_file(ROOT / "pelicanconf.py"))
-    assert used - {"CONGKHAI_SITE", "CONGKHAI_CARRIER", "CONGKHAI_PUBLISHED_OUTPUT", "CONGKHAI_FULL"} <= defined  # handed over by `build`, not settings
+    # handed over by `build`, and the environment variables of `publish --to`: not settings
+    assert used - {"CONGKHAI_SITE", "CONGKHAI_CARRIER", "CONGKHAI_PUBLISHED_OUTPUT", "CONGKHAI_FULL"} - PUBLISH_ENVIRONMENT <= defined
+
+
+PUBLISH_ENVIRONMENT = {"CONGKHAI_PUBLISH_TO", "CONGKHAI_PUBLISH_USER", "CONGKHAI_PUBLISH_PASSWORD"}
+
+
+def test_the_environment_variables_of_publishing_to_the_portal_are_documented():
+    guide = (ROOT / "docs" / "upload.md").read_text("utf-8")
+    for name in PUBLISH_ENVIRONMENT:
+        assert f"`{name}`" in guide, f"{name} is not documented in docs/upload.md"
 
 
 def test_every_command_is_documented():
