@@ -249,7 +249,8 @@ class Remote:
     def files(self) -> dict[str, bytes]:
         """The remote's files, but for congkhai's own record in _cap-nhat/."""
         if self.kind == "s3":
-            listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix="ck/").get("Contents", [])
+            pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix="ck/")
+            listed = [item for page in pages for item in page.get("Contents", [])]
             every = {item["Key"][3:]: self.s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"].read()
                      for item in listed}
         else:
