@@ -1,0 +1,186 @@
+"""publish --to ftp:// and ftps://: the standard library's ftplib, with explicit TLS verified against the system's certificates and the TLS session resumed on data connections.
+"""
+from __future__ import annotations
+
+import errno
+import posixpath
+import ssl
+
+from generator.round.remote import PublishFailed
+
+from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, temporary_name
+
+
+class _DataSocket(ssl.SSLSocket):
+    """A TLS socket whose closing handshake may fail: a server that sends an empty listing closes the data
+    connection before TLS 1.3 has settled, and ftplib would take that for an error. What was sent is judged by
+    the server's reply and by reading the file back, not by the goodbye."""
+
+    def unwrap(self):
+        try:
+            return super().unwrap()
+        except (ssl.SSLError, OSError):
+            return None
+
+
+def _ftp_tls():
+    import ftplib
+
+    class FtpTls(ftplib.FTP_TLS):
+        """Data connections resume the control connection's TLS session, which vsftpd and others require
+        (require_ssl_reuse) so that no one else can take over the data connection."""
+
+        def ntransfercmd(self, cmd, rest=None):
+            connection, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+            if self._prot_p:
+                connection = self.context.wrap_socket(connection, server_hostname=self.host,
+                                                      session=self.sock.session)
+            return connection, size
+
+    return FtpTls
+
+
+class Ftp(Base):
+    def __init__(self, destination: Destination, interactive: bool):
+        import ftplib
+
+        self.ftplib = ftplib
+        self.where = destination.shown
+        user, password = credentials(destination, interactive)
+        if destination.scheme == "ftps":
+            # Explicit TLS (AUTH TLS) with the system's store: a certificate it does not trust is refused.
+            context = ssl.create_default_context()
+            context.sslsocket_class = _DataSocket
+            self.ftp = _ftp_tls()(context=context, timeout=TIMEOUT)
+        else:
+            self.ftp = ftplib.FTP(timeout=TIMEOUT)
+        self.ftp.connect(destination.host, destination.port or 21)
+        try:
+            self.ftp.login(user or "anonymous", password or "")
+        except ftplib.error_perm as error:
+            if str(error).startswith("530"):
+                raise PublishFailed(f"Máy chủ {destination.hostport} từ chối đăng nhập: sai tên người dùng hoặc mật "
+                                    f"khẩu (người dùng: {user or 'anonymous'}).") from None
+            raise
+        if destination.scheme == "ftps":
+            self.ftp.prot_p()
+        self.ftp.voidcmd("TYPE I")
+        # As curl reads it: the URL's path is under the folder the account logs into.
+        home = self.ftp.pwd()
+        self.root = posixpath.normpath(posixpath.join(home, destination.path.lstrip("/")))
+        self._folders: set[str] = set()
+        self._mlsd = True
+
+    def _is_missing(self, error) -> bool:
+        return isinstance(error, self.ftplib.error_perm) and str(error).startswith("550")
+
+    def is_empty(self) -> bool:
+        try:
+            return not [name for name in self.ftp.nlst(self.root) if posixpath.basename(name) not in (".", "..")]
+        except self.ftplib.error_perm as error:
+            if self._is_missing(error):
+                return True
+            raise
+
+    def _make_folders(self, folder: str) -> None:
+        if folder in self._folders or folder in ("/", ""):
+            return
+        self._make_folders(posixpath.dirname(folder))
+        try:
+            self.ftp.mkd(folder)
+        except self.ftplib.error_perm:
+            try:
+                self.ftp.cwd(folder)  # it was there already
+            except self.ftplib.error_perm:
+                raise PermissionError(errno.EACCES, folder) from None
+        self._folders.add(folder)
+
+    def _send(self, temporary, stream, advance) -> None:
+        try:
+            self.ftp.storbinary(f"STOR {temporary}", stream, CHUNK, callback=lambda chunk: advance(len(chunk)))
+        except self.ftplib.error_perm as error:
+            self._raise_for(error)
+        except self.ftplib.error_temp as error:
+            self._raise_for(error)
+
+    def _raise_for(self, error):
+        code = str(error)[:3]
+        if code in ("452", "552"):
+            raise OSError(errno.ENOSPC, "full") from None
+        if code in ("550", "553", "532"):
+            raise PermissionError(errno.EACCES, "denied") from None
+        raise error
+
+    def _size(self, temporary) -> int:
+        return self.ftp.size(temporary)
+
+    def _read_into(self, full, sink) -> None:
+        try:
+            self.ftp.retrbinary(f"RETR {full}", sink, CHUNK)
+        except self.ftplib.error_perm as error:
+            if self._is_missing(error):
+                raise FileNotFoundError(full) from None
+            raise
+
+    def _replace(self, temporary, target) -> None:
+        try:
+            self.ftp.rename(temporary, target)  # RNFR/RNTO: rename(2) on Unix servers, the old file replaced at once
+        except self.ftplib.error_perm:
+            # Servers that will not rename onto an existing file (IIS): a short gap is unavoidable there.
+            self._delete_quietly(target)
+            self.ftp.rename(temporary, target)
+
+    def _delete_quietly(self, full) -> None:
+        try:
+            self.ftp.delete(full)
+        except self.ftplib.error_perm as error:
+            if not self._is_missing(error):
+                raise
+
+    def delete(self, path: str) -> None:
+        self._delete_quietly(self._abs(path))
+        self._delete_quietly(temporary_name(self._abs(path)))
+
+    def remove_folder(self, folder: str) -> None:
+        try:
+            self.ftp.rmd(self._abs(folder))
+        except self.ftplib.error_perm:
+            pass
+
+    def list_sizes(self, expected) -> dict[str, int]:
+        try:
+            return super().list_sizes(expected)
+        except self.ftplib.error_perm as error:
+            if not str(error).startswith(("500", "501", "502", "504")):
+                raise
+        # A server without MLSD (RFC 3659): ask the size of each file instead, one at a time.
+        sizes = {}
+        for path in expected:
+            try:
+                sizes[path] = self.ftp.size(self._abs(path))
+            except self.ftplib.error_perm:
+                pass
+        return sizes
+
+    def _walk(self, root):
+        try:
+            entries = list(self.ftp.mlsd(root, facts=["type", "size"]))
+        except self.ftplib.error_perm as error:
+            if self._is_missing(error):
+                return
+            raise
+        for name, facts in entries:
+            kind = facts.get("type", "").lower()
+            if kind in ("cdir", "pdir") or name in (".", ".."):
+                continue
+            full = posixpath.join(root, name)
+            if kind == "dir":
+                yield from self._walk(full)
+            else:
+                yield full, int(facts.get("size", -1))
+
+    def close(self) -> None:
+        try:
+            self.ftp.quit()
+        except Exception:
+            self.ftp.close()
