@@ -139,17 +139,9 @@ def serve(build: Callable[[], str | None], *, output: Path, watched: list[Path],
 
     builds = Builds()
     handler = type("Handler", (PreviewHandler,), {"builds": builds})
-    try:
-        server = QuietServer((bind, port), functools.partial(handler, directory=str(output.resolve())))
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE:
-            print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
-            return 1
-        free = free_port_after(bind, port)
-        hint = f" Dùng cổng khác: python -m generator serve --port {free}" if free else ""
-        print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
+    server = _open_server(handler, output, bind, port, lambda free: f"python -m generator serve --port {free}")
+    if server is None:
         return 1
-    server.daemon_threads = True
     # Changes are watched from before the first build, so that a file saved while it runs is not missed.
     changes: queue.Queue = queue.Queue()
     stop = threading.Event()
@@ -230,21 +222,32 @@ class UploadPreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
 
 
+def _open_server(handler: type, folder: Path, bind: str, port: int,
+                 command_on: Callable[[int], str]) -> QuietServer | None:
+    """The server of `folder` on `bind`:`port`, or None after one line saying why not: a busy port
+    names a free one, in the command `command_on(free)` that uses it."""
+    try:
+        server = QuietServer((bind, port), functools.partial(handler, directory=str(folder.resolve())))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
+            return None
+        free = free_port_after(bind, port)
+        hint = f" Dùng cổng khác: {command_on(free)}" if free else ""
+        print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
+        return None
+    server.daemon_threads = True
+    return server
+
+
 def serve_upload(site: Path, site_url: str, *, bind: str, port: int) -> int:
     """Serve `site`, built for `site_url`, at that address's path on this machine, until Ctrl-C."""
     prefix = site_path(site_url)
     handler = type("Handler", (UploadPreviewHandler,), {"site_url": site_url.rstrip("/"), "prefix": prefix})
-    try:
-        server = QuietServer((bind, port), functools.partial(handler, directory=str(site.resolve())))
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE:
-            print(f"Không mở được cổng {port} trên {bind}: {error.strerror}.", file=sys.stderr)
-            return 1
-        free = free_port_after(bind, port)
-        hint = f" Dùng cổng khác: python -m generator serve --dist --port {free} (make preview PORT={free})" if free else ""
-        print(f"Cổng {port} đang bận (có thể một bản xem thử khác đang chạy).{hint}", file=sys.stderr)
+    server = _open_server(handler, site, bind, port,
+                          lambda free: f"python -m generator serve --dist --port {free} (make preview PORT={free})")
+    if server is None:
         return 1
-    server.daemon_threads = True
     host = "localhost" if bind in ("127.0.0.1", "::1", "localhost") else bind
     print(f"Xem bản sẽ tải lên ({site.resolve()}, tạo cho {site_url}) ở http://{host}:{port}{prefix}/ — các liên kết tới "
           f"{site_url} trỏ về bản xem thử này khi gửi đi, tệp không đổi. Dừng: Ctrl+C.", flush=True)
