@@ -95,18 +95,24 @@ def refusal(path: Path) -> InputRefused:
     return refused.value
 
 
-@pytest.mark.parametrize("encoding", [TCVN3, VNI])
-def test_one_legacy_name_among_thousands_is_refused_naming_its_cell(tmp_path: Path, encoding: str) -> None:
+def export_with_one_odd_name(folder: Path, odd: str) -> Path:
+    """3,000 demo names in an xlsx, `odd` as the name of row 1502 (cell B1502)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "T10"
     sheet.append(["Mã CB", "Họ và tên", "Đơn vị", "Xếp loại"])
     for number, name in enumerate(demo_names()[:3000]):
         sheet.append([f"CB{number}", name, "Phòng Nội vụ", "Hoàn thành tốt nhiệm vụ"])
-    typed = "NguyÔn ThÞ Giang" if encoding == TCVN3 else "Nguyeãn Thò Giang"
-    sheet["B1502"] = typed
-    path = tmp_path / "t.xlsx"
+    sheet["B1502"] = odd
+    path = folder / "t.xlsx"
     workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("encoding", [TCVN3, VNI])
+def test_one_legacy_name_among_thousands_is_refused_naming_its_cell(tmp_path: Path, encoding: str) -> None:
+    typed = "NguyÔn ThÞ Giang" if encoding == TCVN3 else "Nguyeãn Thò Giang"
+    path = export_with_one_odd_name(tmp_path, typed)
     refused = refusal(path)
     assert refused.code == "legacy-font-encoding"
     assert f"trang tính “T10”, ô B1502: “{typed}” (đúng ra là “Nguyễn Thị Giang”)" in refused.message
@@ -115,15 +121,7 @@ def test_one_legacy_name_among_thousands_is_refused_naming_its_cell(tmp_path: Pa
 
 
 def test_one_name_read_as_ansi_among_thousands_is_refused_as_such_not_as_a_legacy_font(tmp_path: Path) -> None:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "T10"
-    sheet.append(["Mã CB", "Họ và tên", "Đơn vị", "Xếp loại"])
-    for number, name in enumerate(demo_names()[:3000]):
-        sheet.append([f"CB{number}", name, "Phòng Nội vụ", "Hoàn thành tốt nhiệm vụ"])
-    sheet["B1502"] = as_ansi("Nguyễn Thị Giang")
-    path = tmp_path / "t.xlsx"
-    workbook.save(path)
+    path = export_with_one_odd_name(tmp_path, as_ansi("Nguyễn Thị Giang"))
     refused = refusal(path)
     assert refused.code == "mojibake"
     assert "trang tính “T10”, ô B1502: “Nguyá»…n Thá»‹ Giang” (đúng ra là “Nguyễn Thị Giang”)" in refused.message
