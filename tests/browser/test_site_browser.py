@@ -167,6 +167,32 @@ def test_on_a_phone_a_row_shows_what_is_read_first_and_the_rest_at_a_press(page,
     assert page.locator("#bang-don-vi tbody:target tr.group").inner_text() == "Khối Phường"
 
 
+# Where every cell and heading of the month page is drawn (page coordinates), and how tall the page is.
+LAYOUT = """() => [document.documentElement.scrollHeight, ...[...document.querySelectorAll(
+    'main > *, #cong-cu *, #bang-don-vi tr, #bang-don-vi th, #bang-don-vi td')].map(el => {
+      const box = el.getBoundingClientRect();
+      return [el.tagName, box.left, box.top + scrollY, box.width, box.height].join(' ');
+    })]"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 640}, {"width": 1366, "height": 768}])
+def test_nothing_on_the_month_page_moves_when_its_script_arrives(browser, served, viewport):
+    # The table's script is held until the page has been drawn without it, as on a slow phone.
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    held = []
+    tab.route("**/bang.js", lambda route: held.append(route))
+    tab.goto(served + "thang/2025-06/", wait_until="commit")
+    tab.wait_for_selector("footer", state="attached")
+    tab.wait_for_function("document.styleSheets.length >= 2")
+    assert held and tab.locator("#bang-don-vi thead button").count() == 0
+    before = tab.evaluate(LAYOUT)
+    held[0].continue_()
+    tab.locator("#bang-don-vi thead button").first.wait_for()
+    assert tab.evaluate(LAYOUT) == before
+    context.close()
+
+
 def test_unit_name_stays_in_view_while_figures_scroll_on_a_tablet(browser, served):
     context = browser.new_context(viewport={"width": 768, "height": 800})
     page = context.new_page()

@@ -1,6 +1,7 @@
 /* The month table: sort by any column, show one block, find a unit by name or code
    with or without diacritics ("giang bien" finds "Giang Biên").
-   Progressive enhancement: without this script the table is whole, in block order.
+   Progressive enhancement: without this script the table is whole, in block order, and its tools
+   hide (figures.css).
    Every text comes from the page (translated there); nothing here is language-specific
    but reading numbers, whose format the page's lang attribute gives. */
 (function () {
@@ -81,19 +82,17 @@
   }
 
   var sorted = null;  // {column, descending} while the table is sorted
+  // Each heading's box (its words and arrow: _figures.html heading()) becomes its sort button.
   var buttons = headers.map(function (th, column) {
+    var box = th.querySelector(".sort");
     var button = document.createElement("button");
     button.type = "button";
-    while (th.firstChild) button.appendChild(th.firstChild);
-    var arrow = document.createElement("span");
-    arrow.className = "arrow";
-    arrow.setAttribute("aria-hidden", "true");
-    button.appendChild(arrow);
+    while (box.firstChild) button.appendChild(box.firstChild);
     button.addEventListener("click", function () {
       var descending = sorted && sorted.column === column ? !sorted.descending : kinds[column] !== "text";
       sortBy(column, descending);
     });
-    th.appendChild(button);
+    th.replaceChild(button, box);
     return button;
   });
 
@@ -167,9 +166,11 @@
     }, 400);
   }
 
-  // On a phone a row shows evaluated, XS and HT/K; the other columns come back at a press (site.css).
+  // On a phone a row shows evaluated, XS and HT/K; the other columns come back at a press. The page
+  // comes so (class "few", the tools shown: figures.css) where the browser says scripts run; one
+  // that cannot say shows every column, and the button has nothing to add.
   var allColumns = document.getElementById("du-cot");
-  table.classList.add("few");
+  if (!window.matchMedia("(scripting: enabled)").matches) allColumns.parentNode.hidden = true;
   allColumns.addEventListener("click", function () {
     var all = table.classList.toggle("few") === false;
     allColumns.setAttribute("aria-pressed", String(all));
@@ -178,5 +179,4 @@
   blockSelect.addEventListener("change", filtered);
   search.addEventListener("input", filtered);
   reset.addEventListener("click", restore);
-  tools.hidden = false;
 }());
