@@ -53,9 +53,14 @@ def find_pages(tab, address: str) -> dict[str, str | None]:
     tab.goto(month)
     honour = next(iter(links(tab, "main a[href*='/xuat-sac/']")), None)
     brief = next(iter(links(tab, "main a[href*='/ban-tin/']")), None)
-    # A month with many units is split by block: its table links to each block's page.
-    blocks = links(tab, "table.figures tbody th a[href*='/thang/']")
-    block = blocks[0] if blocks else None
+    # A month with many units is split by block: its table links to each block's page. The block
+    # with the most units on its page (a page holds at most a setting's number) is the longest table.
+    block, most = None, 0
+    for address_of_block in links(tab, "table.figures tbody th a[href*='/thang/']"):
+        tab.goto(address_of_block)
+        rows = tab.locator("#bang-don-vi tbody tr[id^='dv-']").count()
+        if rows > most:
+            block, most = address_of_block, rows
     if block:
         tab.goto(block)
     units = links(tab, "#bang-don-vi tbody th a[href*='/don-vi/']")
