@@ -46,7 +46,7 @@ def measure_site(browser, folder: Path, width: int, height: int) -> dict[str, di
             if pages[name] is None:
                 found[name] = None
                 continue
-            tab.goto(pages[name])
+            tab.goto(pages[name], wait_until="networkidle")  # the compare and search pages draw by script
             closed = tab.evaluate(MEASURE)
             settle(tab, name)
             opened = tab.evaluate(MEASURE)
