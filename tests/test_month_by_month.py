@@ -2,14 +2,19 @@
 what it finds, keeps and publishes is what reading every row at once finds, keeps and publishes."""
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from pathlib import Path
 
 from pelican.settings import read_settings
 
+from generator.ingest import batch
 from generator.round import pipeline
 from generator.core.config import Policy
 
 from conftest import DataDir, person_row, write_csv
+from store_helpers import commit, month_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +80,71 @@ def test_month_by_month_keeps_and_publishes_the_same_months(tmp_path, monkeypatc
     assert by_month.update.file_months == at_once.update.file_months
     assert by_month.all_months.units.reset_index(drop=True).equals(at_once.all_months.units.reset_index(drop=True))
     assert by_month.all_months.honour.reset_index(drop=True).equals(at_once.all_months.honour.reset_index(drop=True))
+
+
+# --- on every core: the same problems, in the same order, and the same store ---------------------
+
+
+def loaded_on(processes: int, data: DataDir, monkeypatch, correction: str | None = None) -> pipeline.Loaded:
+    """A month-by-month load with files read and months checked by `processes` processes; the first
+    month is checked slowly, so that with a pool it ends after the others (its problems still come first)."""
+    policy = Policy.from_settings(read_settings(str(ROOT / "pelicanconf.py")))
+    monkeypatch.setattr(pipeline, "MONTH_BY_MONTH_BYTES", 0)
+    monkeypatch.setattr(batch, "workers", lambda items, size_of: processes)
+    checked_by = data.root.parent / f"checked-by-{processes}"
+    checked_by.mkdir(exist_ok=True)
+    real_validate = pipeline.validate
+
+    def slow_first_month(people, history, *args, **kwargs):
+        month = min([*people["month"].dropna(), *history["month"].dropna()], default="none")
+        (checked_by / month).write_text(str(os.getpid()))
+        if month == "2024-09":
+            time.sleep(1)
+        return real_validate(people, history, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "validate", slow_first_month)
+    loaded = pipeline.load(pipeline.DataFolder(data.root), policy, correction)
+    checkers = {path.read_text() for path in checked_by.iterdir()}
+    assert checkers and (str(os.getpid()) in checkers) == (processes == 1), "each month checked where it should be"
+    return loaded
+
+
+def rendered(loaded: pipeline.Loaded) -> list[str]:
+    return [p.render() for p in loaded.problems.items]
+
+
+def test_every_core_finds_the_problems_one_process_finds_in_the_same_order(tmp_path, monkeypatch):
+    data = DataDir(tmp_path / "data")
+    messy_months(data)
+    one, two = (rendered(loaded_on(n, data, monkeypatch)) for n in (1, 2))
+    assert len(one) >= 3 and two == one
+    assert [line for line in one if "XYZ" in line], one  # the unknown unit of October, with its file and row
+
+
+def test_every_core_keeps_the_store_one_process_keeps(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733011200")
+    first = DataDir(tmp_path / "first")
+    first.export_csv("2024-10.csv", month_rows("10/2024"))
+    first.export_csv("2024-11.csv", month_rows("11/2024"))
+    monkeypatch.setattr(pipeline, "MONTH_BY_MONTH_BYTES", 1 << 60)
+    commit(first)
+    # Next: October corrected (compared with the stored month), November as it was, three new months in two files.
+    first.export_csv("2024-10.csv", month_rows("10/2024", xs=3))
+    first.export_csv("ket-qua-hai-thang.csv", month_rows("12/2024") + month_rows("01/2025"))
+    first.export_csv("2025-02.csv", month_rows("02/2025", xs=1))
+    write_csv(first.history / "2024.csv", [["Tháng", "Mã đơn vị", "Tổng số", "HTXSNV", "HTTNV", "HTNV", "KHTNV"],
+                                          ["09/2024", "PTC", "12", "1", "11", "0", "0"]])
+    stores = {}
+    for processes in (1, 2):
+        data = DataDir(tmp_path / f"on-{processes}")
+        shutil.copytree(first.root, data.root, dirs_exist_ok=True)
+        refused = loaded_on(processes, data, monkeypatch)
+        assert [p.code for p in refused.problems.errors] == ["month-changed"], rendered(refused)
+        loaded = loaded_on(processes, data, monkeypatch, correction="Sửa xếp loại tháng 10")
+        assert not loaded.problems.has_errors, rendered(loaded)
+        assert [(m.month, m.status) for m in loaded.update.months] == [
+            ("2024-10", "changed"), ("2024-12", "new"), ("2025-01", "new"), ("2025-02", "new"), ("2024-09", "new")]
+        loaded.store.commit(loaded.update)
+        store = data.root / "store"
+        stores[processes] = {p.relative_to(store): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
+    assert len(stores[1]) > 10 and stores[2] == stores[1]
