@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from pelican.settings import read_settings
+
+from generator.cli import INTERRUPTED
 
 from generator.ingest import batch
 from generator.round import pipeline
 from generator.core.config import Policy
+from generator.store.pending import PENDING_PREFIX, remove_folders_of_killed_runs
 
 from conftest import DataDir, person_row, write_csv
 from store_helpers import commit, month_rows
@@ -148,3 +156,100 @@ def test_every_core_keeps_the_store_one_process_keeps(tmp_path, monkeypatch):
         store = data.root / "store"
         stores[processes] = {p.relative_to(store): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
     assert len(stores[1]) > 10 and stores[2] == stores[1]
+
+
+# --- a first build stopped while its workers check months ----------------------------------------
+
+# `generator build` reading month by month on two workers, whose every month's validation
+# says so (a file named argv[1] + "." + the worker's pid) and then waits forever.
+BUILD_WAITING_IN_ITS_MONTHS = r"""
+import os, sys, time
+from pathlib import Path
+from generator.cli import main
+from generator.ingest import batch
+from generator.round import pipeline
+
+pipeline.MONTH_BY_MONTH_BYTES = 0
+batch.workers = lambda items, size_of: 2
+
+
+def waiting(*args, **kwargs):
+    Path(f"{sys.argv[1]}.{os.getpid()}").touch()
+    while True:
+        time.sleep(0.05)
+
+
+pipeline.validate = waiting
+sys.exit(main(sys.argv[2:]))
+"""
+HANG = 300  # seconds: a small build reaches its months in seconds; only a hang takes this long
+
+
+def build_in_its_months(tmp_path: Path) -> tuple[subprocess.Popen, list[int], Path]:
+    """A first build of three months, once both its workers are checking a month; their pids."""
+    data = DataDir(tmp_path / "data")
+    for month in ("10/2024", "11/2024", "12/2024"):
+        data.export_csv(f"{month[3:]}-{month[:2]}.csv", month_rows(month))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    waiting = tmp_path / "waiting"
+    build = subprocess.Popen([sys.executable, "-c", BUILD_WAITING_IN_ITS_MONTHS, str(waiting),
+                              "build", "--data", str(data.root), "--output", str(tmp_path / "site")],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "TMPDIR": str(temporary), "CI": "true"})
+    deadline = time.monotonic() + HANG
+    while len(workers := [int(p.suffix[1:]) for p in tmp_path.glob("waiting.*")]) < 2:
+        assert build.poll() is None, "the build ended before its months were checked: " + "".join(build.communicate())
+        assert time.monotonic() < deadline, "the build never reached its months"
+        time.sleep(0.05)
+    return build, workers, temporary
+
+
+def ended(pid: int) -> bool:
+    """Gone, or a zombie that nothing has reaped yet (its parent is gone too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def wait_until_ended(pids: list[int], seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (running := [pid for pid in pids if not ended(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return running
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_while_months_are_checked_stops_the_workers_and_keeps_nothing(tmp_path):
+    build, workers, temporary = build_in_its_months(tmp_path)
+    try:
+        os.killpg(build.pid, signal.SIGINT)
+        out, err = build.communicate(timeout=HANG)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+    assert build.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    assert err.strip().splitlines()[-1] == INTERRUPTED
+    assert wait_until_ended(workers) == [], "no worker is left checking its month"
+    assert not (tmp_path / "data/store").exists() and not (tmp_path / "site").exists()
+    assert not list(temporary.iterdir()), "the rows waiting on disk are removed"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers end with their parent on Linux")
+def test_a_killed_build_takes_its_workers_with_it_and_the_next_run_removes_its_rows(tmp_path, monkeypatch):
+    build, workers, temporary = build_in_its_months(tmp_path)
+    try:
+        build.kill()  # the build alone, as an out-of-memory killer would
+        build.communicate(timeout=HANG)
+        assert wait_until_ended(workers) == [], "no worker outlives the build"
+    finally:
+        for pid in workers:
+            if not ended(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert list(temporary.glob(f"{PENDING_PREFIX}{build.pid}-*/rows/*.parquet")), "the killed build left its rows"
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    remove_folders_of_killed_runs()  # as the next build does when it opens the store
+    assert not list(temporary.iterdir())
