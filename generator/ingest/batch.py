@@ -1,62 +1,83 @@
-"""Reading a month's worth of input files on every core.
+"""Work on independent items on every core: input files, or the months of a first build.
 
-Files are independent, and reading one is CPU work in Python and pandas, so
-a city's dozen 180,000-row exports are read by a small pool of forked
-processes, one file each at a time. Each worker returns its rows and its
-problems; they are put back together in the order of the files, so that the
-rows, and the order of the problems reported, are the same as when reading
-one file after another.
+Reading a file, and validating a month, is CPU work in Python and pandas, so
+a city's exports are read, and a first build's months validated, by a small
+pool of forked processes, one item each at a time. Each worker returns its
+result and its problems; they are put back together in the order of the
+items, so that the results, and the order of the problems reported, are the
+same as when working on one item after another.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-import pandas as pd
-
 from generator.core.problems import Problem, Problems
 
-File = TypeVar("File")
-ReadOne = Callable[[File, Problems], "pd.DataFrame | None"]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+WorkOn = Callable[[Item, Problems], Result]
 
 # Below this many bytes in all, a pool costs more to start than it saves.
 POOL_FROM_BYTES = 16 << 20
 
 
-def workers(files: Sequence, size_of: Callable[[object], int]) -> int:
-    """How many processes to read `files` with: 1 for little input or one core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or len(files) < 2 or sum(size_of(f) for f in files) < POOL_FROM_BYTES:
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def workers(items: Sequence, size_of: Callable[[object], int]) -> int:
+    """How many processes to work on `items` with: 1 for little input or one core."""
+    if cores() < 2 or len(items) < 2 or sum(size_of(f) for f in items) < POOL_FROM_BYTES:
         return 1
-    return min(cores, len(files))
+    return min(cores(), len(items))
 
 
-def read_each(files: Sequence[File], read_one: ReadOne, problems: Problems, processes: int) -> Iterator[pd.DataFrame | None]:
-    """`read_one(file, problems)` for every file, in order; with `processes` > 1 in forked workers.
+def each(items: Sequence[Item], work_on: WorkOn, problems: Problems, processes: int) -> Iterator[Result]:
+    """`work_on(item, problems)` for every item, in order; with `processes` > 1 in forked workers.
 
-    `read_one` must be a module-level function (it is sent to the workers by name).
+    `work_on` must be a module-level function, or a partial of one (it is sent
+    to the workers by pickling, as are the items and the results); one result
+    is held per item the parent has not taken yet.
     """
     if processes <= 1:
-        for file in files:
-            yield read_one(file, problems)
+        for item in items:
+            yield work_on(item, problems)
         return
     context = multiprocessing.get_context("fork")  # the workers inherit the imported modules: no start-up cost
-    # Ctrl-C reaches the workers too: they leave it to the parent, which stops the pool and says it once.
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                             initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+    before = set(multiprocessing.active_children())
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         try:
-            for frame, found in pool.map(_read_in_worker, [read_one] * len(files), files):
+            for result, found in pool.map(_work_in_worker, [work_on] * len(items), items):
                 problems.items.extend(found)
-                yield frame
-        except KeyboardInterrupt:
+                yield result
+        except BaseException:  # Ctrl-C, an error, or the parent stopped taking results
             pool.shutdown(wait=False, cancel_futures=True)
+            # The item a worker is on (a city's month, a large workbook) is not waited for.
+            for worker in set(multiprocessing.active_children()) - before:
+                worker.kill()
             raise
 
 
-def _read_in_worker(read_one: ReadOne, file: File) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _start_worker(parent: int) -> None:
+    # Ctrl-C reaches the workers too: they leave it to the parent, which stops the pool and says it once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, SIGTERM) cannot stop its pool: the workers end with it.
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _work_in_worker(work_on: WorkOn, item: Item) -> tuple[Result, list[Problem]]:
     found = Problems()
-    return read_one(file, found), found.items
+    return work_on(item, found), found.items

@@ -12,7 +12,7 @@ store is written only once the site has been built (see `Loaded.store`).
 """
 from __future__ import annotations
 
-import tempfile
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -153,30 +153,33 @@ def _no_data_unless_stored(folder: DataFolder, store: Store, problems: Problems)
 
 def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Policy, correction: str | None, problems: Problems,
                          registry: Registry, withheld: frozenset[str], store: Store) -> Loaded:
-    """`load` holding the person rows of one month at a time (plus the file being read).
+    """`load` holding the person rows of one month at a time (plus the file being read) in each
+    process: files are read, and months validated and compared, on every core (`batch`).
 
     Every check of validation is about one month (a person twice in a month, a
     month sent twice, a summary beside person rows of its month), so validating
     month by month finds what validating all rows at once finds."""
-    with tempfile.TemporaryDirectory(prefix="congkhai-intake-") as spill, space.writing_to(Path(spill)):
-        waiting = _SpilledRows(Path(spill))
-        new = [f for f in files if not store.knows(f)]
-        waiting.read(new, policy.scale, problems)
-        touched = waiting.months()
-        siblings = [f for f in files if f not in new and store.months_of(f) & touched]
-        waiting.read(siblings, policy.scale, problems)
-        read = [f for f in files if f in new or f in siblings]
-        months = sorted(waiting.months())
-        if not months:
-            _no_data_unless_stored(folder, store, problems)
-        updates = []
-        for month in progress.track(months, "Kiểm tra từng tháng", total=len(months)):
-            people, history = waiting.of(month)
-            data = validate(people, history, registry, policy, problems, headers=waiting.headers)
-            del people, history
-            updates.append(store.compare(data.people, data.history, (), registry=registry, correction=correction,
-                                         problems=problems))
-            del data
+    spill = store.pending / "rows"  # the store's own folder of this run: made before the workers fork
+    try:
+        with space.writing_to(spill):
+            spill.mkdir()
+            waiting = _SpilledRows(spill)
+            new = [f for f in files if not store.knows(f)]
+            waiting.read(new, policy.scale, problems)
+            touched = waiting.months()
+            siblings = [f for f in files if f not in new and store.months_of(f) & touched]
+            waiting.read(siblings, policy.scale, problems)
+            read = [f for f in files if f in new or f in siblings]
+            months = sorted(waiting.months())
+            if not months:
+                _no_data_unless_stored(folder, store, problems)
+            check = partial(_check_month, registry=registry, policy=policy, headers=waiting.headers, store=store,
+                            correction=correction)
+            processes = batch.workers(months, waiting.size_of)
+            checked = batch.each([waiting.of(month) for month in months], check, problems, processes)
+            updates = list(progress.track(checked, "Kiểm tra từng tháng", total=len(months)))
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     base = store.compare(empty_people(), empty_history(), read, registry=registry, correction=correction, problems=problems)
     file_months: dict[str, set[str]] = {}
     for update in updates:
@@ -189,6 +192,36 @@ def _load_month_by_month(files: list[ExportFile], folder: DataFolder, policy: Po
     return Loaded(None, withheld, problems, store, inputs, update, AllMonths.gather(months, history, registry))
 
 
+@dataclass(frozen=True)
+class _WaitingMonth:
+    """Where a month's rows wait: its person rows in the spilled files, its unit-level summaries at hand."""
+
+    month: str
+    people: tuple[Path, ...]
+    history: pd.DataFrame
+
+
+def _check_month(waiting: _WaitingMonth, problems: Problems, registry: Registry, policy: Policy, headers: dict,
+                 store: Store, correction: str | None) -> Update:
+    """One month validated and compared with the store, its products made (in a worker, or in the build)."""
+    parts = [pd.read_parquet(path, filters=[("month", "==", waiting.month)]) for path in waiting.people]
+    people = pd.concat(parts, ignore_index=True) if parts else empty_people()
+    del parts
+    data = validate(people, waiting.history, registry, policy, problems, headers=headers)
+    del people
+    return store.compare(data.people, data.history, (), registry=registry, correction=correction, problems=problems)
+
+
+@dataclass(frozen=True)
+class _Spilled:
+    """What reading one input file left: its person rows on disk, or its summaries (a row per unit and month, small)."""
+
+    path: Path | None
+    months: tuple[str, ...]
+    headers: dict
+    history: pd.DataFrame | None = None
+
+
 class _SpilledRows:
     """Rows read from input files, kept on disk file by file, given back one month at a time."""
 
@@ -197,33 +230,48 @@ class _SpilledRows:
         self.people: dict[str, list[Path]] = {}  # month -> the spilled files holding rows of it
         self.history: list[pd.DataFrame] = []  # unit-level summaries: a row per unit and month, small
         self.headers: dict = {}
+        self.count = 0  # files read so far: each worker writes a file of its own number
 
     def read(self, files: list[ExportFile], scale: RatingScale, problems: Problems) -> None:
         processes = batch.workers(files, lambda file: file.path.stat().st_size)
-        frames = batch.read_each(files, partial(_read_input, scale=scale), problems, processes)
-        for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
-            if frame is None or not len(frame):
+        numbered = list(enumerate(files, start=self.count))
+        self.count += len(files)
+        spilled = batch.each(numbered, partial(_spill_input, scale=scale, folder=self.folder), problems, processes)
+        for result in progress.track(spilled, "Đọc tệp xuất", total=len(files)):
+            if result is None:
                 continue
-            self.headers.update(frame.attrs.get(HEADERS, {}))
-            frame.attrs.clear()
-            if file.kind != PEOPLE:
-                self.history.append(frame)
-                continue
-            path = self.folder / f"{sum(len(paths) for paths in self.people.values())}-{len(self.people)}.parquet"
-            frame.to_parquet(path, index=False)
-            for month in frame["month"].dropna().unique().tolist():
-                self.people.setdefault(month, []).append(path)
+            self.headers.update(result.headers)
+            if result.history is not None:
+                self.history.append(result.history)
+            for month in result.months:
+                self.people.setdefault(month, []).append(result.path)
 
     def months(self) -> set[str]:
         history = set(pd.concat(self.history)["month"].dropna().unique()) if self.history else set()
         return set(self.people) | history
 
-    def of(self, month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        parts = [pd.read_parquet(path, filters=[("month", "==", month)]) for path in self.people.get(month, [])]
-        people = pd.concat(parts, ignore_index=True) if parts else empty_people()
+    def size_of(self, month: str) -> int:
+        return sum(path.stat().st_size for path in self.people.get(month, []))
+
+    def of(self, month: str) -> _WaitingMonth:
         history = [frame.loc[frame["month"].eq(month).fillna(False)] for frame in self.history]
         history = pd.concat(history, ignore_index=True) if history else empty_history()
-        return people, history
+        return _WaitingMonth(month, tuple(self.people.get(month, [])), history)
+
+
+def _spill_input(numbered: tuple[int, ExportFile], problems: Problems, scale: RatingScale, folder: Path) -> _Spilled | None:
+    """Read one input file (in a worker, or in the build); its person rows go to `folder` as they are read."""
+    number, file = numbered
+    frame = _read_input(file, problems, scale)
+    if frame is None or not len(frame):
+        return None
+    headers = frame.attrs.get(HEADERS, {})
+    frame.attrs.clear()
+    if file.kind != PEOPLE:
+        return _Spilled(None, (), headers, frame)
+    path = folder / f"{number}.parquet"
+    frame.to_parquet(path, index=False)
+    return _Spilled(path, tuple(frame["month"].dropna().unique().tolist()), headers)
 
 
 def site_view(folder: DataFolder, settings: Mapping, correction: str | None = None) -> tuple[SiteView | None, Problems]:
@@ -316,7 +364,7 @@ def read_new_inputs(folder: DataFolder, store: Store, scale: RatingScale, proble
 
 def _read_files(files: list[ExportFile], scale: RatingScale, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
     processes = batch.workers(files, lambda file: file.path.stat().st_size)
-    frames = batch.read_each(files, partial(_read_input, scale=scale), problems, processes)
+    frames = batch.each(files, partial(_read_input, scale=scale), problems, processes)
     people, history = [], []
     for file, frame in zip(files, progress.track(frames, "Đọc tệp xuất", total=len(files))):
         if frame is not None and len(frame):
