@@ -53,8 +53,8 @@ file, the published names in it (`names_in`: places in the sorted list of
 their digests), found by the very matching of the attached values rule: a
 match of one of the name's patterns (every form it is searched in: as
 written, escaped, in capitals, folded, URL-encoded), owned by that name (a
-form shared by two published names belongs to one of them, for a finding
-too), not inside a covering public text (COVER). A carried file is searched
+form shared by published names belongs to the last of them in sorted order,
+for a finding too), not inside a covering public text (COVER). A carried file is searched
 for newly attached values only when it holds a name that has some.
 
 Why that is exactly as safe: a finding of an attached value in a carried
@@ -72,8 +72,8 @@ for a file searched with all public patterns (new, changed, or searched
 beside names), and otherwise the last list (the same names, at this build's
 places) with the names published since that were matched there: never
 missing a name in the file, which is all the argument needs. The index grows
-with the files and the names in each (an honour list page holds a month's
-names), not with the months a name has been published.
+as the site does, with the files and the names each holds (12-month city:
+667,094 file-name pairs, 0.7 MB deflated of a 20 MB record).
 
 A record is a proof about bytes, not about the site it was written with: a
 record older than the published site (its saving failed) still proves that
