@@ -1,7 +1,8 @@
-"""The leak check searches only what is new (generator/round/leakcheck.py, "Checking only what is new"),
+"""The leak check searches only what is new (generator/round/leak_record.py, "Checking only what is new"),
 and is exactly as safe as searching everything: a file the last published site held byte for
-byte is searched for the needles added since, everything is searched when withheld.csv changes,
-and a file edited by hand is searched for every needle."""
+byte is searched for the needles added since, a score newly beside a name only in the files that
+hold the name, everything is searched when withheld.csv changes, and a file edited by hand is
+searched for every needle."""
 from __future__ import annotations
 
 import hashlib
@@ -19,13 +20,14 @@ from generator.round import leak_record, leak_scan
 from generator.core.config import read_settings_file
 from generator.round.leakcheck import LeakCheck
 from generator.round.leak_scan import LeakFound
-from generator.round.leak_needles import NAME
+from generator.round.leak_needles import ATTACHED, NAME
 from generator.round.pipeline import DataFolder, prepare
 from site_fixture import HONOUR_NAMES, HT, PRIVATE_NAME, WITHHELD_ID, XS, build, write_data
 
 ROOT = Path(__file__).resolve().parent.parent
 CARRIED = "gioi-thieu-du-lieu/index.html"  # a page no new month rewrites
 NEWCOMER = "Hồ Văn Mới Đến"  # joins in the fourth month, rated HT: private
+HONOURED = HONOUR_NAMES[0]  # on every month's honour list, with no score until a new month gives one
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +127,9 @@ def test_a_new_persons_name_planted_in_a_carried_file_is_found(published, tmp_pa
 
 
 def test_a_carried_file_edited_by_hand_is_searched_again(published, tmp_path):
-    root = copy_of(published, tmp_path, link=True)
+    own = copy_of(published, tmp_path / "own")  # the page is edited in place: not the fixture's
+    check(own)  # the record holds its own files
+    root = copy_of(own, tmp_path / "linked", link=True)
     planted = f"<p>{PRIVATE_NAME}</p>".encode()
     with open(root / "output" / CARRIED, "r+b") as page:  # in place, same size: only the modification time tells
         page.seek(page.read().index(b"</main>") - len(planted))
@@ -133,3 +137,85 @@ def test_a_carried_file_edited_by_hand_is_searched_again(published, tmp_path):
     with pytest.raises(LeakFound) as leak:
         check(root)
     assert found(leak.value) == {(CARRIED, NAME)}
+
+
+def add_month(root: Path, month: str, scores: dict[str, str], newcomer: str | None = None) -> None:
+    """A month of the people already known (no new id, name or note), the honoured person with the
+    scores in `scores`; with `newcomer`, the newcomer joins, rated that."""
+    rows = [person_row(1, "P-1", HONOURED, "PTC", month=month, final=XS, reward="1.170.000", score=scores.get(HONOURED, ""))]
+    if newcomer:
+        rows.append(person_row(2, "P-NEW", NEWCOMER, "PTC", month=month, final=newcomer, score=scores.get(NEWCOMER, "")))
+    rows += [person_row(3 + i, f"PT-{i}", f"Người Phòng {i}", "PTC", month=month) for i in range(9)]
+    write_csv(root / "data" / "exports" / f"{month[3:]}-{month[:2]}.csv", [PERSON_HEADER, *rows])
+
+
+def plant_checked(root: Path, relative: str, text: str) -> None:
+    """Put `text` into a published file and check the site, as a build would have published it: the
+    record then holds those bytes, found clean, and where the names are in them."""
+    path = root / "output" / relative
+    content = path.read_bytes().replace(b"</main>", f"<p>{text}</p></main>".encode(), 1)
+    path.unlink()  # a hard link to the published fixture: a new file, as a build writes one
+    path.write_bytes(content)
+    report = check(root)
+    assert report.scanned == 1
+
+
+class ReadSpy:
+    """The site files a check reads."""
+
+    def __init__(self, monkeypatch, output: Path):
+        self.read: set[str] = set()
+        read_bytes = Path.read_bytes
+
+        def spied(path: Path) -> bytes:
+            if path.is_relative_to(output):
+                self.read.add(path.relative_to(output).as_posix())
+            return read_bytes(path)
+        monkeypatch.setattr(Path, "read_bytes", spied)
+
+
+def test_a_new_score_beside_a_name_is_searched_only_in_the_files_that_hold_the_name(published, tmp_path, monkeypatch):
+    root = copy_of(published, tmp_path, link=True)
+    add_month(root, "08/2025", {HONOURED: "87"})
+    holding = {path.relative_to(root / "output").as_posix() for path in (root / "output").rglob("*")
+               if path.is_file() and HONOURED.encode() in path.read_bytes()}
+    spy = ReadSpy(monkeypatch, root / "output")
+    report = check(root)
+    assert (report.scanned, report.full_reason) == (0, "")
+    assert report.rescanned == report.beside_names == len(spy.read)
+    assert {"thang/2025-05/xuat-sac/index.html", "du-lieu/2025-05/xuat-sac.csv"} <= spy.read <= holding
+    assert CARRIED not in spy.read and len(spy.read) < report.files / 5
+
+
+def test_a_new_score_planted_beside_a_name_in_a_carried_file_is_found(published, tmp_path):
+    root = copy_of(published, tmp_path, link=True)
+    plant_checked(root, CARRIED, f"{HONOURED}: 87 điểm")  # 87 is nobody's score yet
+    plant_checked(root, "thang/2025-05/xuat-sac/index.html", f"{HONOURED} (92,5)")
+    add_month(root, "08/2025", {HONOURED: "87"})
+    with pytest.raises(LeakFound) as leak:
+        check(root)
+    assert found(leak.value) == {(CARRIED, ATTACHED)}
+    add_month(root, "08/2025", {HONOURED: "92.5"})
+    with pytest.raises(LeakFound) as leak:
+        check(root)
+    assert found(leak.value) == {("thang/2025-05/xuat-sac/index.html", ATTACHED)}
+
+
+def test_a_newly_published_name_is_found_beside_its_scores_in_a_carried_file(published, tmp_path):
+    root = copy_of(published, tmp_path, link=True)
+    plant_checked(root, CARRIED, f"{NEWCOMER}: 88 điểm")  # a name nobody bears yet
+    add_month(root, "08/2025", {NEWCOMER: "88"}, newcomer=XS)
+    with pytest.raises(LeakFound) as leak:
+        check(root)
+    assert found(leak.value) == {(CARRIED, ATTACHED)}
+
+
+def test_where_a_newly_published_name_is_stays_known_for_its_later_scores(published, tmp_path):
+    root = copy_of(published, tmp_path, link=True)
+    plant_checked(root, CARRIED, f"{NEWCOMER}: 88 điểm")
+    add_month(root, "08/2025", {}, newcomer=XS)  # published, with nothing beside the name yet
+    check(root)
+    add_month(root, "09/2025", {NEWCOMER: "88"}, newcomer=XS)
+    with pytest.raises(LeakFound) as leak:
+        check(root)
+    assert found(leak.value) == {(CARRIED, ATTACHED)}

@@ -15,14 +15,14 @@ site (`.output.build/leakcheck.json`, written after the swap), and searches
   holds at its path (its SHA-256; a file carried over as a hard link, with
   the recorded device, inode, size and modification time, is not even read),
   for every needle;
-* every other file, for the added needles only: the forms of private values
-  not searched for last time (a new person's id and name, a newly private
-  note), and, for each published name, the scores and texts
-  newly attached to it (a newly published name: all of them); with the
-  public patterns that cover a match (all of them when attached values are
-  searched, since published names and public texts bound the record after a
-  name; otherwise those that contain an added private form, the only ones
-  that can cover its match). Nothing added: those files are not read.
+* every other file, for the added needles only (leak_carried.py): the forms
+  of private values not searched for last time (a new person's id and name,
+  a newly private note), with the public patterns that contain one (the only
+  ones that can cover its match), and the names published since; and, in
+  the files that hold a name with scores or texts newly attached to it
+  (below, "Where a name occurs"), those values, with all public patterns
+  (published names and public texts bound the record after a name).
+  Nothing added: those files are not read.
 * the file names, for every needle (they are few bytes).
 
 Why that is exactly as safe as searching everything: a finding is a match of
@@ -44,6 +44,37 @@ own code, the publication policy (honour list, minimum, quota, coverage) or
 withheld.csv changed, when the covering public texts changed, or when a
 published name is no longer published.
 
+Where a name occurs
+-------------------
+
+A new month attaches a score to about half the published names, and the
+names are spread over the pages of every month. The record keeps, for each
+file, the published names in it (`names_in`: places in the sorted list of
+their digests), found by the very matching of the attached values rule: a
+match of one of the name's patterns (every form it is searched in: as
+written, escaped, in capitals, folded, URL-encoded), owned by that name (a
+form shared by published names belongs to the last of them in sorted order,
+for a finding too), not inside a covering public text (COVER). A carried file is searched
+for newly attached values only when it holds a name that has some.
+
+Why that is exactly as safe: a finding of an attached value in a carried
+file F needs a name N in F whose window holds a value F's last check did not
+search for (above), so a value newly attached to N, and a match of N's
+pattern there. F's bytes are the same, and so are the covering texts (a
+changed set forces a full check). N's patterns are its forms that no other
+published name owns; published names are only added (a removed one forces a
+full check), so a name published before can lose a form to a newcomer but
+never gain one: its matches in F now are among its matches in F last time,
+and the record lists it for F. A name published since is not in the record:
+its patterns are searched in every carried file, and a match (covered or
+not) has F searched for its values. The list kept for this build is exact
+for a file searched with all public patterns (new, changed, or searched
+beside names), and otherwise the last list (the same names, at this build's
+places) with the names published since that were matched there: never
+missing a name in the file, which is all the argument needs. The index grows
+as the site does, with the files and the names each holds (12-month city:
+667,094 file-name pairs, 0.7 MB deflated of a 20 MB record).
+
 A record is a proof about bytes, not about the site it was written with: a
 record older than the published site (its saving failed) still proves that
 those bytes were clean under those needles, so it stays safe to use.
@@ -61,26 +92,18 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ahocorasick_rs
 import numpy as np
 
 from generator.core.files import atomic_write
 from generator.view.public import SiteView
 
-from .leak_needles import COVER, Attached, Needles, value_identity
-from .leak_scan import (
-    Finding,
-    Report,
-    file_findings,
-    findings_of_hits,
-    raise_findings,
-    scan_bytes,
-    site_files,
-    unzipped,
-)
+from .leak_carried import BESIDE_NAMES, NOT_READ, CarriedPass, NameIndex, pack_places, unpack_places
+from .leak_needles import COVER, Needles, value_identity
+from .leak_scan import Finding, Report, file_scan, raise_findings, site_files
 
 RECORD_FILE = "leakcheck.json"
 
@@ -88,7 +111,7 @@ RECORD_FILE = "leakcheck.json"
 KEY_FILE = "leakcheck.key"
 
 
-_RECORD_VERSION = 1
+_RECORD_VERSION = 2
 
 
 _DIGEST_BYTES = 16
@@ -127,9 +150,13 @@ class Record:
     published: frozenset[bytes]  # one digest per published name
     attached: frozenset[bytes]  # one digest per (published name, score or text attached to it)
     files: dict[str, FileState] = field(default_factory=dict)
+    # Per file, the published names in it (see "Where a name occurs"): their places in `published_order`.
+    names_in: dict[str, np.ndarray] = field(default_factory=dict)
+    published_order: list[bytes] = field(default_factory=list)  # `published`, sorted
     # This build's digests by what they digest (not saved): which needles are added.
     private_of: dict[str, bytes] = field(default_factory=dict)
     attached_of: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    published_of: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def of(cls, needles: Needles, withheld: frozenset[str], site: SiteView, key: bytes) -> Record:
@@ -145,12 +172,12 @@ class Record:
         private_of = {identity: digest(identity) for identity in needles.private_forms}
         attached_of = {(name, item): digest(value_identity(name, item))
                        for name, items in needles.attached_items.items() for item in items}
+        published_of = {name: digest(name) for name in needles.published_owner}
         return cls(
             key=key, checker=checker, policy=of_set([policy]), withheld=of_set(withheld), cover=of_set(cover),
-            private=frozenset(private_of.values()),
-            published=frozenset(digest(name) for name in needles.published_owner),
-            attached=frozenset(attached_of.values()),
-            private_of=private_of, attached_of=attached_of,
+            private=frozenset(private_of.values()), published=frozenset(published_of.values()),
+            attached=frozenset(attached_of.values()), published_order=sorted(published_of.values()),
+            private_of=private_of, attached_of=attached_of, published_of=published_of,
         )
 
     def full_scan_reason(self, previous: Record | None) -> str:
@@ -178,12 +205,14 @@ class Record:
         def packed(digests: frozenset[bytes]) -> str:
             return base64.b64encode(b"".join(sorted(digests))).decode()
 
+        paths = sorted(self.files)
         record = {
             "version": _RECORD_VERSION, "checker": self.checker, "policy": self.policy,
             "withheld": self.withheld, "cover": self.cover,
             "private": packed(self.private), "published": packed(self.published), "attached": packed(self.attached),
-            "files": {path: [state.size, state.sha256, state.device, state.inode, state.mtime_ns]
-                      for path, state in sorted(self.files.items())},
+            "files": {path: [self.files[path].size, self.files[path].sha256, self.files[path].device,
+                             self.files[path].inode, self.files[path].mtime_ns] for path in paths},
+            "names_in": pack_places([self.names_in[path] for path in paths]),
         }
         atomic_write(folder / RECORD_FILE, json.dumps(record, separators=(",", ":")).encode(), mode=0o600)
 
@@ -202,62 +231,22 @@ def load_record(folder: Path) -> tuple[bytes, Record | None]:
         if len(key) != 64 or raw.get("version") != _RECORD_VERSION:
             raise ValueError("another kind of record")
 
-        def unpacked(text: str) -> frozenset[bytes]:
+        def unpacked(text: str) -> list[bytes]:
             packed = base64.b64decode(text)
-            return frozenset(packed[i:i + _DIGEST_BYTES] for i in range(0, len(packed), _DIGEST_BYTES))
+            return [packed[i:i + _DIGEST_BYTES] for i in range(0, len(packed), _DIGEST_BYTES)]
 
+        files = {path: FileState(*state) for path, state in raw["files"].items()}
+        published = unpacked(raw["published"])  # sorted when saved: the places of the index of names
+        names_in = dict(zip(files, unpack_places(raw["names_in"], len(files))))
+        if published != sorted(published) or any(len(places) and places[-1] >= len(published) for places in names_in.values()):
+            raise ValueError("an index of names that does not fit its names")
         return key, Record(
             key=key, checker=raw["checker"], policy=raw["policy"], withheld=raw["withheld"], cover=raw["cover"],
-            private=unpacked(raw["private"]), published=unpacked(raw["published"]), attached=unpacked(raw["attached"]),
-            files={path: FileState(*state) for path, state in raw["files"].items()},
+            private=frozenset(unpacked(raw["private"])), published=frozenset(published),
+            attached=frozenset(unpacked(raw["attached"])), files=files, names_in=names_in, published_order=published,
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, zlib.error):
         return os.urandom(64), None
-
-
-def added_needles(needles: Needles, current: Record, previous: Record) -> Needles | None:
-    """The needles that can give a finding in a file the last check found clean; None if there are none.
-
-    Its private patterns are the forms of the private values the last check
-    did not search for. Its published names carry only the scores and texts
-    newly attached to them (a newly published name: all of them). The public
-    patterns that cover a match come along: all of them where attached values
-    are searched (they bound the record after a name), otherwise those that
-    contain an added private form (only they can cover its match).
-    """
-    added_private = {form for identity, forms in needles.private_forms.items()
-                     if current.private_of[identity] not in previous.private for form in forms}
-    owner_of = needles.published_owner
-    attached: dict[int, Attached] = {}
-    text_ids = set()
-    for name, items in needles.attached_items.items():
-        new = {item for item in items if current.attached_of[(name, item)] not in previous.attached}
-        if not new:
-            continue
-        scores = frozenset(item.partition("\x00")[2] for item in new if item.startswith("score\x00"))
-        texts = frozenset(needles.attached_ids[item.partition("\x00")[2]] for item in new if item.startswith("text\x00"))
-        attached[owner_of[name]] = Attached(scores, texts)
-        text_ids |= texts
-    if not added_private and not attached:
-        return None
-    index = {pattern: n for n, pattern in enumerate(needles.patterns)}
-    private = [index[form] for form in added_private if form in index and needles.roles[index[form]] < COVER]
-    if not private and not attached:
-        return None
-    public = np.flatnonzero(needles.roles >= COVER)
-    if not attached:
-        inner = ahocorasick_rs.BytesAhoCorasick([needles.patterns[i] for i in private])
-        public = [i for i in public.tolist() if inner.find_matches_as_indexes(needles.patterns[i], overlapping=True)]
-    chosen = np.array(sorted(private) + sorted(public), np.int64)
-    attached_chosen = [n for n, text in enumerate(needles.attached_texts.tolist()) if text in text_ids]
-    return Needles(
-        automaton=ahocorasick_rs.BytesAhoCorasick([needles.patterns[i] for i in chosen.tolist()]),
-        roles=needles.roles[chosen], owners=needles.owners[chosen], open_ended=needles.open_ended[chosen],
-        values=needles.values, attached=attached,
-        attached_automaton=ahocorasick_rs.BytesAhoCorasick([needles.attached_patterns[n] for n in attached_chosen])
-        if attached_chosen else None,
-        attached_texts=needles.attached_texts[np.array(attached_chosen, np.int64)],
-    )
 
 
 def check_changed(root: Path, needles: Needles, current: Record, previous: Record | None) -> tuple[Report, Record]:
@@ -268,9 +257,10 @@ def check_changed(root: Path, needles: Needles, current: Record, previous: Recor
     started = time.perf_counter()
     reason = current.full_scan_reason(previous)
     known = previous.files if previous is not None and not reason else {}
-    added = added_needles(needles, current, previous) if previous is not None and not reason else None
+    carried = CarriedPass.of(needles, current, previous) if previous is not None and not reason else None
+    index = carried.index if carried is not None else NameIndex(needles, current)
     findings: list[Finding] = []
-    total = scanned = rescanned = 0
+    total = scanned = rescanned = beside_names = 0
     relative_paths = []
     for relative, path in site_files(root):
         relative_paths.append(relative)
@@ -284,13 +274,17 @@ def check_changed(root: Path, needles: Needles, current: Record, previous: Recor
             data = path.read_bytes()
             sha256 = hashlib.sha256(data).hexdigest()
         current.files[relative] = FileState(stat.st_size, sha256, stat.st_dev, stat.st_ino, stat.st_mtime_ns)
-        if before is not None and (before.size, before.sha256) == (stat.st_size, sha256):
-            if added is not None:  # clean under the last needles: only an added one can be found in it
-                rescanned += 1
-                data = path.read_bytes() if data is None else data
-                findings += findings_of_hits(relative, scan_bytes(unzipped(data), added), added)
+        if carried is not None and before is not None and (before.size, before.sha256) == (stat.st_size, sha256):
+            # clean under the last needles: only an added one can be found in it
+            found, current.names_in[relative], searched = carried.search(relative, path, data, previous.names_in[relative])
+            findings += found
+            rescanned += searched != NOT_READ
+            beside_names += searched == BESIDE_NAMES
             continue
         scanned += 1
-        findings += file_findings(relative, data, needles)
+        found, owners = file_scan(relative, data, needles)
+        findings += found
+        current.names_in[relative] = index.names(owners)
     raise_findings(findings, relative_paths, needles)
-    return Report(len(relative_paths), total, time.perf_counter() - started, scanned, rescanned, reason), current
+    return (Report(len(relative_paths), total, time.perf_counter() - started, scanned, rescanned, beside_names, reason),
+            current)

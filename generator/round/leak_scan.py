@@ -84,6 +84,7 @@ class Report:
     seconds: float
     scanned: int | None = None  # files searched for every needle (None: all of them)
     rescanned: int = 0  # unchanged files searched for the added needles only
+    beside_names: int = 0  # of those, files searched for values newly attached to a name in them
     full_reason: str = ""  # why every file was searched, where a record could have spared some
 
 
@@ -119,12 +120,18 @@ def raise_findings(findings: list[Finding], relative_paths: list[str], needles: 
 
 
 def file_findings(relative: str, data: bytes, needles: Needles) -> list[Finding]:
+    return file_scan(relative, data, needles)[0]
+
+
+def file_scan(relative: str, data: bytes, needles: Needles) -> tuple[list[Finding], np.ndarray]:
+    """A file's findings, and the owners of the published names in it (see `scan_names`)."""
     findings = []
     if relative.endswith(".map"):
         findings.append(Finding(relative, SOURCE_MAP, f"“{relative.rpartition('/')[2]}”", 1))
     elif _SOURCE_MAP_COMMENT.search(data):
         findings.append(Finding(relative, SOURCE_MAP, "“sourceMappingURL”", 1))
-    return findings + findings_of_hits(relative, scan_bytes(unzipped(data), needles), needles)
+    hits, names = scan_names(unzipped(data), needles)
+    return findings + findings_of_hits(relative, hits, needles), names
 
 
 def findings_of_hits(path: str, hits: Counter, needles: Needles) -> list[Finding]:
@@ -144,17 +151,25 @@ def unzipped(data: bytes) -> bytes:
 
 def scan_bytes(data: bytes, needles: Needles) -> Counter:
     """(role, owner) -> how many times a private value is in `data`."""
-    if needles.automaton is None or not data:
-        return Counter()
-    matches = np.array(needles.automaton.find_matches_as_indexes(data, overlapping=True), np.int64).reshape(-1, 3)
+    return scan_names(data, needles)[0]
+
+
+def scan_names(data: bytes, needles: Needles) -> tuple[Counter, np.ndarray]:
+    """`scan_bytes`, and the owners of the published names in `data`, one per occurrence: the
+    names whose window the attached values rule searches (none inside a unit's name or a
+    position), so that the record of where a name occurs follows the very matching of a finding."""
     hits: Counter = Counter()
+    none = np.empty(0, np.int64)
+    if needles.automaton is None or not data:
+        return hits, none
+    matches = np.array(needles.automaton.find_matches_as_indexes(data, overlapping=True), np.int64).reshape(-1, 3)
     if not len(matches):
-        return hits
+        return hits, none
     roles = needles.roles[matches[:, 0]]
     private = matches[roles < COVER]
     names = matches[roles == PUBLISHED]
-    if not len(private) and not (len(names) and needles.attached):
-        return hits
+    if not len(private) and not len(names):
+        return hits, none
     cover = _Cover(matches[roles >= COVER])
     if len(names):  # a published name inside a unit's name or a position is not about the person
         inside_public = _Cover(matches[roles == COVER])
@@ -164,7 +179,7 @@ def scan_bytes(data: bytes, needles: Needles) -> Counter:
             hits[(int(needles.roles[pattern]), int(needles.owners[pattern]))] += 1
     if len(names) and needles.attached:
         _attached_hits(data, names, cover, needles, hits)
-    return hits
+    return hits, needles.owners[names[:, 0]]
 
 
 class _Cover:

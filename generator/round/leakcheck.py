@@ -70,8 +70,10 @@ class LeakCheck:
         report = self.report
         searched = ""
         if report.scanned is not None and report.scanned < report.files:
+            beside = (f", {format_number(report.beside_names, 'vi')} tệp trong số đó có họ tên vừa có điểm "
+                      f"hoặc ghi chú mới" if report.beside_names else "")
             searched = (f" ({format_number(report.scanned, 'vi')} tệp mới hoặc đã đổi; "
-                        f"{format_number(report.rescanned, 'vi')} tệp không đổi được tìm lại dữ liệu mới)")
+                        f"{format_number(report.rescanned, 'vi')} tệp không đổi được tìm lại dữ liệu mới{beside})")
         return (f"Kiểm tra rò rỉ: {format_number(report.files, 'vi')} tệp{searched}, "
                 f"không có dữ liệu riêng tư ({format_number(seconds, places=1)} giây).")
 
