@@ -101,7 +101,7 @@ def build_site(args, settings_file: Path, output: Path, site_url: str | None, *,
         clear_killed_builds(output)
         args.nothing_new = True
         if getattr(args, "timings", None):
-            timings.write(args.timings, total=time.perf_counter() - started, files=0)
+            timings.write(args.timings, total=time.perf_counter() - started, files=0, nothing_new=True)
         print(f"Không có gì mới: dữ liệu, thông báo, mã nguồn, cài đặt và trang đã tạo đều như lần tạo trước; "
               f"trang ở {output.resolve()}/ được giữ nguyên.")
         return 0
