@@ -46,6 +46,8 @@ class DashboardGenerator(Generator):
     def generate_output(self, writer):
         self.writer = writer
         self.written = progress.Counter("Số trang đã ghi")
+        if parallel.available():
+            self.digest_before_the_fork()
         with parallel.beside(self.write_on_second_core) as from_second_core:
             self.write_corrections_page()
             self.write_embed_page()
@@ -64,6 +66,13 @@ class DashboardGenerator(Generator):
         self.write_month_feeds()
         self.write_sitemap()  # last: it lists every page written before it
         self.written.stop()
+
+    def digest_before_the_fork(self) -> None:
+        """Digest the public view and the trends once, here: the groups' keys in either process are
+        then made from remembered digests (Digests remembers by identity), and neither walks the
+        whole view after the fork. A walk there touches every object's reference count, which
+        copies every page of memory the two processes share: a city's view, twice."""
+        self.digests.of(self.everything, *self.trends.units.values(), self.trends.organisation)
 
     def write_page(self, url: str, template: str, **variables) -> None:
         """Render `template` to the file that serves `url` (relative to the site root), once per

@@ -7,6 +7,7 @@ file, so the site stays byte-identical.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -53,6 +54,9 @@ def beside(write: Callable[[], list]) -> Iterator[list]:
         return
     read_end, write_end = os.pipe()
     sys.stdout.flush(), sys.stderr.flush()
+    # What exists now is shared with the worker: frozen, the collector of neither process walks
+    # it (a walk writes to every object it visits, and each write copies a shared page).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the worker: never returns into the parent's code
         global _in_worker
@@ -84,6 +88,7 @@ def beside(write: Callable[[], list]) -> Iterator[list]:
         with os.fdopen(read_end, encoding="utf-8") as pipe:
             reported = pipe.read()
         _, status = os.waitpid(pid, 0)
+        gc.unfreeze()
     if os.waitstatus_to_exitcode(status) == 2 and reported:
         number, text, filename = json.loads(reported)[DISK_ERROR]
         raise OSError(number, text or os.strerror(number), filename)
