@@ -243,7 +243,7 @@ class _SpilledRows:
             self.headers.update(result.headers)
             if result.history is not None:
                 self.history.append(result.history)
-            for month in result.months if result.path is not None else ():
+            for month in result.months:
                 self.people.setdefault(month, []).append(result.path)
 
     def months(self) -> set[str]:
