@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,12 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A suite started in the background of a script (`make test &`, some CI runners) inherits Ctrl-C
+# ignored, and so would every build and server the tests start: the tests that press Ctrl-C would
+# wait for a process that never hears it. An officer's terminal delivers it; so do the tests.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 UNITS_HEADER = ["code", "name", "block", "level", "parent", "valid_from", "valid_to", "successor"]
 
