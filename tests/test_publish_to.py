@@ -15,6 +15,7 @@ import html.parser
 import ipaddress
 import json
 import os
+import posixpath
 import shutil
 import socket
 import subprocess
@@ -23,7 +24,7 @@ import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 import pytest
@@ -562,3 +563,83 @@ def test_the_command_publishes_to_the_address_in_the_environment(tmp_path):
     remote = tree(share / "ck")
     assert remote.pop(REMOTE_MANIFEST).decode() == (tmp_path / "dist").glob("congkhai-*.sha256").__next__().read_text()
     assert remote == tree(tmp_path / "dist" / "site")
+
+
+# ---------------------------------------------------------------- at a city's size
+
+def test_a_site_of_thousands_of_page_loops_is_planned_in_one_pass(tmp_path, monkeypatch):
+    """A city's first publish is 30,000 files, each page and its English twin linking to each other: a loop
+    each. The order is planned looking at each page a few times, not at every waiting page at each loop
+    (which kept the first file waiting for many minutes); and the home page, where readers come in,
+    goes up last, not as soon as the pages it links to are up while loops elsewhere are still half-way."""
+    from generator.round import remote
+
+    pairs = 1500
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "site.css").write_text("body { color: black }")
+    for number in range(pairs):
+        for language, twin in (("", "en/"), ("en/", "")):
+            page = tmp_path / f"{language}don-vi/DV{number:04d}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f'<link href="{SITE_URL}/theme/site.css"><a href="{SITE_URL}/{twin}don-vi/DV{number:04d}/">'
+                            f'<a href="{SITE_URL}/">')
+    (tmp_path / "index.html").write_text(f'<a href="{SITE_URL}/don-vi/DV0000/">')
+    current = manifest_of(tmp_path)
+    looked = 0
+    kind = remote._kind
+
+    def counted(path: str) -> int:
+        nonlocal looked
+        looked += 1
+        return kind(path)
+
+    monkeypatch.setattr(remote, "_kind", counted)
+    order = remote.plan(tmp_path, SITE_URL, current, None, set()).uploads
+    assert looked < 5 * len(current), looked
+    assert sorted(order) == sorted(current)
+    assert order[0] == "theme/site.css"
+    assert order[-1] == "index.html"  # where readers come in: last, when every loop is whole
+
+
+@pytest.mark.parametrize("kind", ["sftp", "ftp", "webdav", "file"])
+def test_the_folders_of_the_remotes_record_are_written_into_without_asking_and_one_deleted_by_hand_is_made_again(
+        kind, sites, keys, home, tmp_path, monkeypatch, capsys):
+    """A monthly update writes into folders the remote's record already holds: no question per file whether
+    its folder is there (a city's update is 20,000 files in as many folders). A folder deleted on the portal
+    by hand since is made again when a write into it fails."""
+    from generator.round import transports
+    from generator.round.transport_ftp import Ftp
+    from generator.round.transport_sftp import Sftp
+    from generator.round.transport_webdav import WebDav
+
+    a, b = sites
+    remote = Remote(kind, tmp_path, keys, home, monkeypatch)
+    try:
+        assert upload(a, SITE_URL, remote.url) == 0
+        update = changed(a, b)
+        in_a = set(tree(a))
+        # A folder whose every file the update replaces: deleted on the portal, it loses nothing the update
+        # does not send again.
+        deleted = next(folder for folder in sorted({posixpath.dirname(path) for path in update & in_a} - {""})
+                       if all(path in update and (b / path).is_file() for path in in_a
+                              if path.startswith(folder + "/")))
+        shutil.rmtree(remote.folder / deleted)
+        asked: set[str] = set()
+        adapter = {"sftp": Sftp, "ftp": Ftp, "webdav": WebDav, "file": transports.Folder}[kind]
+        make_folders = adapter._make_folders
+
+        def spy(self, folder: str) -> None:
+            if folder.startswith(self.root + "/"):
+                asked.add(folder[len(self.root) + 1:])
+            return make_folders(self, folder)
+
+        monkeypatch.setattr(adapter, "_make_folders", spy)
+        assert upload(b, SITE_URL, remote.url) == 0, capsys.readouterr().err
+        assert remote.files() == tree(b)
+        new_folders = {posixpath.dirname(path) for path in set(tree(b)) - in_a}
+        allowed = {"_cap-nhat", deleted} | new_folders
+        allowed |= {str(parent) for folder in allowed for parent in PurePosixPath(folder).parents}
+        assert deleted in asked
+        assert asked <= allowed, sorted(asked - allowed)[:5]
+    finally:
+        remote.close()

@@ -65,6 +65,7 @@ class Ftp(Base):
         if destination.scheme == "ftps":
             self.ftp.prot_p()
         self.ftp.voidcmd("TYPE I")
+        self._in_binary = True
         # As curl reads it: the URL's path is under the folder the account logs into.
         home = self.ftp.pwd()
         self.root = posixpath.normpath(posixpath.join(home, destination.path.lstrip("/")))
@@ -75,6 +76,7 @@ class Ftp(Base):
         return isinstance(error, self.ftplib.error_perm) and str(error).startswith("550")
 
     def is_empty(self) -> bool:
+        self._in_binary = False  # ftplib lists in TYPE A
         try:
             return not [name for name in self.ftp.nlst(self.root) if posixpath.basename(name) not in (".", "..")]
         except self.ftplib.error_perm as error:
@@ -95,9 +97,23 @@ class Ftp(Base):
                 raise PermissionError(errno.EACCES, folder) from None
         self._folders.add(folder)
 
+    def _binary(self) -> None:
+        """TYPE I, once: ftplib's storbinary and retrbinary ask for it before every file (two round trips a file);
+        only a listing (which ftplib asks for in TYPE A) changes it back."""
+        if not self._in_binary:
+            self.ftp.voidcmd("TYPE I")
+            self._in_binary = True
+
     def _send(self, temporary, stream, advance) -> None:
+        self._binary()
         try:
-            self.ftp.storbinary(f"STOR {temporary}", stream, CHUNK, callback=lambda chunk: advance(len(chunk)))
+            with self.ftp.transfercmd(f"STOR {temporary}") as connection:  # ftplib's storbinary, but for TYPE I
+                while chunk := stream.read(CHUNK):
+                    connection.sendall(chunk)
+                    advance(len(chunk))
+                if isinstance(connection, ssl.SSLSocket):
+                    connection.unwrap()
+            self.ftp.voidresp()
         except self.ftplib.error_perm as error:
             self._raise_for(error)
         except self.ftplib.error_temp as error:
@@ -111,12 +127,15 @@ class Ftp(Base):
             raise PermissionError(errno.EACCES, "denied") from None
         raise error
 
-    def _size(self, temporary) -> int:
-        return self.ftp.size(temporary)
-
-    def _read_into(self, full, sink) -> None:
+    def _read_into(self, full, sink, size=None) -> None:
+        self._binary()
         try:
-            self.ftp.retrbinary(f"RETR {full}", sink, CHUNK)
+            with self.ftp.transfercmd(f"RETR {full}") as connection:  # ftplib's retrbinary, but for TYPE I
+                while data := connection.recv(CHUNK):
+                    sink(data)
+                if isinstance(connection, ssl.SSLSocket):
+                    connection.unwrap()
+            self.ftp.voidresp()
         except self.ftplib.error_perm as error:
             if self._is_missing(error):
                 raise FileNotFoundError(full) from None
@@ -154,6 +173,7 @@ class Ftp(Base):
             if not str(error).startswith(("500", "501", "502", "504")):
                 raise
         # A server without MLSD (RFC 3659): ask the size of each file instead, one at a time.
+        self._binary()  # some servers refuse SIZE in TYPE A
         sizes = {}
         for path in expected:
             try:
@@ -163,6 +183,7 @@ class Ftp(Base):
         return sizes
 
     def _walk(self, root):
+        self._in_binary = False  # ftplib lists in TYPE A
         try:
             entries = list(self.ftp.mlsd(root, facts=["type", "size"]))
         except self.ftplib.error_perm as error:

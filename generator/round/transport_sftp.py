@@ -105,14 +105,18 @@ class Sftp(Base):
         except OSError:
             pass
 
-    def _size(self, temporary) -> int:
-        return self.sftp.stat(temporary).st_size
-
-    def _read_into(self, full, sink) -> None:
+    def _read_into(self, full, sink, size=None) -> None:
         with self.sftp.open(full, "rb") as stream:
-            stream.prefetch()
-            while chunk := stream.read(CHUNK):
-                sink(chunk)
+            # The size expected, when known, spares asking the server for it (one round trip a file).
+            stream.prefetch(size)
+            try:
+                while chunk := stream.read(CHUNK):
+                    sink(chunk)
+            except EOFError:
+                # A file shorter than the size expected: paramiko's read-ahead met its end. The caller counts
+                # what came; a connection lost is no short file.
+                if size is None or not self.client.get_transport().is_active():
+                    raise
 
     def _replace(self, temporary, target) -> None:
         try:
