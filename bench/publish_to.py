@@ -71,24 +71,31 @@ def build(data: Path, output: Path) -> float:
 
 
 def sites(args, work: Path) -> tuple[Path, Path]:
-    """A: the demo of --months months to the month before --last-month (the set `python -m generator demo --months N`
-    writes); B: A's output folder built again with the next month's exports added (the monthly round)."""
+    """A: the demo of --months months to the month before --last-month (what `python -m generator demo --months N
+    --units U --staff S` writes; the shipped data/ with the defaults of `demo`); B: A's output folder built again
+    with the exports of --last-month added (the monthly round)."""
     if args.sites:
         return args.sites[0], args.sites[1]
     a, b = work / "site-a", work / "site-b"
     if (a / "index.html").is_file() and (b / "index.html").is_file():
         return a, b
-    data, aside = work / "data", work / "aside"
-    shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(aside, ignore_errors=True)
+    data, aside, following = work / "data", work / "aside", work / "next-month"
+    for folder in (data, aside, following):
+        shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    # continues=N: the first N months come out byte for byte as the N-month set, the last is its next month.
-    summary = write_demo(data, months=args.months + 1, units=args.units, staff=args.staff,
-                         last_month=args.last_month, continues=args.months)
-    print(f"{summary.describe()} ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    year, month = map(int, args.last_month.split("-"))
+    before = f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+    summary = write_demo(data, months=args.months, units=args.units, staff=args.staff, last_month=before)
+    # The same set a month longer (continues=N: its first N months come out byte for byte as above): only its
+    # newest month's exports are taken, as an officer copies the new month's export into data/exports/.
+    longer = write_demo(following, months=args.months + 1, units=args.units, staff=args.staff,
+                        last_month=args.last_month, continues=args.months)
+    print(f"{summary.describe()}; B adds the exports of {args.last_month} ({time.perf_counter() - started:.0f} s)",
+          file=sys.stderr, flush=True)
     aside.mkdir()
-    for name in summary.last_month_files:
-        shutil.move(data / name, aside / Path(name).name)
+    for name in longer.last_month_files:
+        shutil.copy(following / name, aside / Path(name).name)
+    shutil.rmtree(following)
     for folder in (a, b):
         shutil.rmtree(folder, ignore_errors=True)
     first = build(data, a)
@@ -96,7 +103,7 @@ def sites(args, work: Path) -> tuple[Path, Path]:
         shutil.move(path, data / "exports" / path.name)
     shutil.copytree(a, b)  # the monthly round: the new month built over last month's output folder
     second = build(data, b)
-    print(f"site A built in {first:.0f} s; site B (adds {summary.months[-1]}) built over a copy of A in {second:.0f} s",
+    print(f"site A built in {first:.0f} s; site B (adds {args.last_month}) built over a copy of A in {second:.0f} s",
           file=sys.stderr, flush=True)
     return a, b
 
@@ -137,11 +144,20 @@ def timed(site: Path, remote) -> tuple[int, int, float, float, dict]:
     """Files moved (sent and deleted), bytes sent, seconds, this process's CPU seconds (the publisher's own
     share: on a busy machine the wall clock also counts the wait for the server and for other processes), and
     the seconds of planning and of the final check."""
-    cpu = time.process_time()
+    cpu, server = time.process_time(), server_cpu(remote)
     clock: dict = {}
     outcome = one(site, remote, remote.url, clock=clock)
+    clock["server CPU"] = server_cpu(remote) - server
     return (len(outcome.uploaded) + len(outcome.deleted), outcome.bytes_sent, outcome.seconds,
             time.process_time() - cpu, clock)
+
+
+def server_cpu(remote) -> float:
+    """CPU seconds of the server's process so far (S3's moto runs in this process: counted in the publisher's)."""
+    if remote.server is None:
+        return 0.0
+    fields = Path(f"/proc/{remote.server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _fresh(work: Path, name: str, environment: Environment) -> tuple[Path, Path]:
@@ -170,6 +186,18 @@ def same_site(remote, site: Path) -> bool:
     return held == manifest_of(site)
 
 
+def pages_of(remote):
+    """(path, content) of each page on the remote."""
+    if remote.kind == "s3":
+        for page in remote.s3.get_paginator("list_objects_v2").paginate(Bucket=remote.bucket, Prefix="ck/"):
+            for item in page.get("Contents", []):
+                if item["Key"].endswith(".html"):
+                    yield item["Key"][3:], remote.s3.get_object(Bucket=remote.bucket, Key=item["Key"])["Body"].read()
+    else:
+        for path in remote.folder.rglob("*.html"):
+            yield path.relative_to(remote.folder).as_posix(), path.read_bytes()
+
+
 def measure(kind: str, a: Path, b: Path, work: Path, keys: dict, crash: bool) -> dict:
     import test_publish_to as servers
 
@@ -184,7 +212,8 @@ def measure(kind: str, a: Path, b: Path, work: Path, keys: dict, crash: bool) ->
             files, size, seconds, cpu, clock = result[step]
             print(f"{kind} {step}: {files} files, {_mb(size)}, {seconds:.1f} s ({size / 1e6 / seconds:.2f} MB/s, "
                   f"{files / seconds:.0f} files/s; planning {clock.get('plan', 0):.1f} s, final check "
-                  f"{clock.get('final check', 0):.1f} s; publisher's CPU {cpu:.1f} s)", file=sys.stderr, flush=True)
+                  f"{clock.get('final check', 0):.1f} s; CPU: publisher {cpu:.1f} s, server {clock['server CPU']:.1f} s)",
+                  file=sys.stderr, flush=True)
             if step == "first" and crash and kind != "s3":
                 # The killed upload starts from this remote: a copy (hard links: every write is a new file
                 # renamed into place) instead of a third full upload.
@@ -225,8 +254,9 @@ def crashed(kind: str, a: Path, b: Path, work: Path, keys: dict, snapshot: Path 
             if len(moved) == len(update) // 2:
                 if kind == "file":
                     raise KeyboardInterrupt  # a share has no server to kill: the officer's Ctrl+C
-                threading.Thread(target=remote.stop).start()  # dies while the next file is on its way
+                killer.start()  # the server dies while the next file is on its way
 
+        killer = threading.Thread(target=remote.stop)
         started = time.perf_counter()
         try:
             one(b, remote, remote.url, on_file=kill)
@@ -235,6 +265,8 @@ def crashed(kind: str, a: Path, b: Path, work: Path, keys: dict, snapshot: Path 
         else:
             stopped = "nothing (the upload finished)"
         killed_after = time.perf_counter() - started
+        if killer.ident is not None:
+            killer.join()  # before the server starts again: the killer closes the old process's pipes
         remote.restart()
         started = time.perf_counter()
         fetched, get = 0, servers.requests.Session.get
@@ -251,10 +283,7 @@ def crashed(kind: str, a: Path, b: Path, work: Path, keys: dict, snapshot: Path 
             servers.requests.Session.get = get
         reading = time.perf_counter() - started
         old = new = 0
-        for path in (a.rglob("*.html") if kind == "s3" else remote.folder.rglob("*.html")):
-            path = path.relative_to(a if kind == "s3" else remote.folder).as_posix()
-            content = remote.s3.get_object(Bucket=remote.bucket, Key=f"ck/{path}")["Body"].read() if kind == "s3" \
-                else (remote.folder / path).read_bytes()
+        for path, content in pages_of(remote):
             in_a = (a / path).is_file() and (a / path).read_bytes() == content
             in_b = (b / path).is_file() and (b / path).read_bytes() == content
             old += in_a and not in_b
