@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import getpass
 import hashlib
 import os
 import posixpath
+import socket
 import stat
 from pathlib import Path
 
@@ -66,6 +68,10 @@ class Sftp(Base):
             password = getpass.getpass(f"Mật khẩu của {user}@{shown_host} (không hiện khi gõ): ")
             client.connect(password=password, **common)
         self.client = client
+        # As OpenSSH's ssh does: each packet leaves at once. Without it the end of a file can wait for the
+        # server's delayed acknowledgement (40 ms on Linux: a 64 kB file took 56 ms on localhost instead of 3).
+        with contextlib.suppress(OSError, AttributeError):
+            client.get_transport().sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sftp = client.open_sftp()
         self.sftp.get_channel().settimeout(TIMEOUT * 4)
         path = destination.path or "/~/"
