@@ -8,7 +8,7 @@ import ssl
 
 from generator.round.remote import PublishFailed
 
-from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, temporary_name
+from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, no_delay, temporary_name
 
 
 class _DataSocket(ssl.SSLSocket):
@@ -23,21 +23,38 @@ class _DataSocket(ssl.SSLSocket):
             return None
 
 
-def _ftp_tls():
+def _ftp_classes():
     import ftplib
+
+    class Plain(ftplib.FTP):
+        def connect(self, *args, **options):
+            answer = super().connect(*args, **options)
+            no_delay(self.sock)
+            return answer
+
+        def ntransfercmd(self, cmd, rest=None):
+            connection, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+            no_delay(connection)
+            return connection, size
 
     class FtpTls(ftplib.FTP_TLS):
         """Data connections resume the control connection's TLS session, which vsftpd and others require
         (require_ssl_reuse) so that no one else can take over the data connection."""
 
+        def connect(self, *args, **options):
+            answer = super().connect(*args, **options)
+            no_delay(self.sock)
+            return answer
+
         def ntransfercmd(self, cmd, rest=None):
             connection, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+            no_delay(connection)  # the TLS handshake of each data connection is short packets both ways
             if self._prot_p:
                 connection = self.context.wrap_socket(connection, server_hostname=self.host,
                                                       session=self.sock.session)
             return connection, size
 
-    return FtpTls
+    return Plain, FtpTls
 
 
 class Ftp(Base):
@@ -51,9 +68,9 @@ class Ftp(Base):
             # Explicit TLS (AUTH TLS) with the system's store: a certificate it does not trust is refused.
             context = ssl.create_default_context()
             context.sslsocket_class = _DataSocket
-            self.ftp = _ftp_tls()(context=context, timeout=TIMEOUT)
+            self.ftp = _ftp_classes()[1](context=context, timeout=TIMEOUT)
         else:
-            self.ftp = ftplib.FTP(timeout=TIMEOUT)
+            self.ftp = _ftp_classes()[0](timeout=TIMEOUT)
         self.ftp.connect(destination.host, destination.port or 21)
         try:
             self.ftp.login(user or "anonymous", password or "")

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import getpass
 import hashlib
 import os
 import posixpath
-import socket
 import stat
 from pathlib import Path
 
 from generator.round.remote import PublishFailed
 
-from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, temporary_name
+from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, no_delay, temporary_name
 
 
 class _UnknownHost(Exception):
@@ -70,8 +68,7 @@ class Sftp(Base):
         self.client = client
         # As OpenSSH's ssh does: each packet leaves at once. Without it the end of a file can wait for the
         # server's delayed acknowledgement (40 ms on Linux: a 64 kB file took 56 ms on localhost instead of 3).
-        with contextlib.suppress(OSError, AttributeError):
-            client.get_transport().sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        no_delay(client.get_transport().sock)
         self.sftp = client.open_sftp()
         self.sftp.get_channel().settimeout(TIMEOUT * 4)
         path = destination.path or "/~/"
