@@ -713,3 +713,24 @@ def test_ftps_sends_each_packet_at_once_on_both_connections(keys, home, tmp_path
             connection.close()
     finally:
         remote.close()
+
+
+def test_the_final_check_asks_each_files_size_and_lists_the_folders_of_a_server_without_size(
+        sites, keys, home, tmp_path, monkeypatch, capsys):
+    """The final check over FTP asks each file's size on the command connection (a listing is a data connection
+    a folder, and the site has a folder a page); a server that does not know SIZE is listed instead. Either
+    way a file missing on the server is found."""
+    a, _ = sites
+    for no_size in (False, True):
+        folder = tmp_path / f"size-{no_size}"
+        folder.mkdir()
+        remote = Remote("ftp", folder, keys, home, monkeypatch, no_size=no_size)
+        try:
+            assert upload(a, SITE_URL, remote.url) == 0, capsys.readouterr().err
+            assert remote.files() == tree(a)
+            (remote.folder / "theme" / "css" / "site.css").unlink()  # gone from the portal by hand
+            assert upload(a, SITE_URL, remote.url) == 1
+            err = capsys.readouterr().err
+            assert "Kiểm tra cuối: 1 tệp" in err and "theme/css/site.css" in err, err
+        finally:
+            remote.close()
