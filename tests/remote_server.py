@@ -2,7 +2,7 @@
 
 Run as its own process (so that a test can kill it with SIGKILL in the middle of an upload and start it again):
     python remote_server.py sftp|ftp|ftps|webdav|webdavs ROOT PORT [--password P] [--host-key F] [--authorized F]
-        [--cert F --key F] [--read-only] [--full]
+        [--cert F --key F] [--read-only] [--full] [--no-size]
 It prints "ready" once it listens.
 """
 from __future__ import annotations
@@ -56,6 +56,9 @@ def ftp(options, tls: bool) -> None:
     base = TLS_FTPHandler if tls else FTPHandler
 
     class Handler(base):
+        if options.no_size:  # a server without RFC 3659's SIZE
+            proto_cmds = {name: info for name, info in base.proto_cmds.items() if name != "SIZE"}
+
         def ftp_STOR(self, file, mode="w"):
             if options.full:
                 self.respond("452 Insufficient storage space.")
@@ -115,6 +118,7 @@ def main() -> None:
     parser.add_argument("--key")
     parser.add_argument("--read-only", action="store_true")
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--no-size", action="store_true")
     options = parser.parse_args()
     if options.kind == "sftp":
         sftp(options)

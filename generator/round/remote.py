@@ -34,8 +34,10 @@ SIGNATURE = "du-lieu/datapackage.json"  # the open data package: a folder that h
 
 # Files that can link to other files of the site; everything else (pictures, CSV, PDF, fonts) links nowhere.
 _LINKING = {".html", ".htm", ".xml", ".json", ".css", ".js", ".txt", ".webmanifest"}
-_ATTRIBUTE = re.compile(r"""(?:href|src|content|data-[a-z-]+)\s*=\s*["']([^"'<>]+)["']""", re.I)
-_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", re.I)
+# The lookaheads change no match (every match begins with one of those letters): they let the regular expression
+# engine skip to the next such letter, twice as fast over the 700 MB a city's first publish reads.
+_ATTRIBUTE = re.compile(r"""(?=[hscd])(?:href|src|content|data-[a-z-]+)\s*=\s*["']([^"'<>]+)["']""", re.I)
+_CSS_URL = re.compile(r"""(?=u)url\(\s*["']?([^"')]+)["']?\s*\)""", re.I)
 _QUOTED = re.compile(r'"([^"\s<>]{1,400})"')
 
 
@@ -58,8 +60,8 @@ def links_of(path: str, text: str, site_url: str, files: set[str]) -> set[str]:
     if path.endswith((".json", ".js", ".xml")):
         candidates += _QUOTED.findall(text)
     found = set()
-    for link in candidates:
-        target = _resolve(link.strip(), folder, base)
+    for link in {link.strip() for link in candidates}:  # a page names the same files many times (menus, lists)
+        target = _resolve(link, folder, base)
         if target is None:
             continue
         for name in (target, posixpath.join(target, HOME) if target else HOME):
@@ -119,10 +121,13 @@ def _kind(path: str) -> int:
 
 def _new_files_in_order(site: Path, site_url: str, new: set[str]) -> list[str]:
     """The new files, each after the new files it links to; a loop of pages linking to each other is broken at its
-    deepest page (no old page links into the loop yet, so no reader can reach the gap)."""
+    deepest page (no old page links into the loop yet, so no reader can reach the gap). A new home page (a first
+    publish) comes last: it is where readers come in, and it would lead them into a loop not yet whole."""
+    home = HOME in new
+    new = new - {HOME}
     needs: dict[str, set[str]] = {}
     for path in new:
-        if Path(path).suffix in _LINKING and path != HOME:
+        if Path(path).suffix in _LINKING:
             text = (site / path).read_text("utf-8", errors="replace")
             needs[path] = links_of(path, text, site_url, new) - {HOME}
         else:
@@ -138,10 +143,18 @@ def _new_files_in_order(site: Path, site_url: str, new: set[str]) -> list[str]:
     ready = [key(path) for path, targets in needs.items() if not targets]
     heapq.heapify(ready)
     waiting = {path: len(targets) for path, targets in needs.items() if targets}
+    # The waiting pages in the usual order, for breaking loops: a city's site is thousands of loops (each page
+    # and its English twin link to each other), and looking for the first waiting page anew at each one made
+    # the first publish of 32,000 files plan for many minutes before sending anything. Pages released since are
+    # skipped when met.
+    stuck = sorted(key(path) for path in waiting)
+    stuck.reverse()
     ordered: list[str] = []
     while ready or waiting:
         if not ready:  # a loop: release its first page in the usual order
-            path = min(waiting, key=key)
+            while stuck[-1][2] not in waiting:
+                stuck.pop()
+            path = stuck.pop()[2]
             del waiting[path]
             heapq.heappush(ready, key(path))
         path = heapq.heappop(ready)[2]
@@ -152,7 +165,7 @@ def _new_files_in_order(site: Path, site_url: str, new: set[str]) -> list[str]:
                 if waiting[other] == 0:
                     del waiting[other]
                     heapq.heappush(ready, key(other))
-    return ordered
+    return ordered + [HOME] if home else ordered
 
 
 def _megabytes(size: int) -> str:
@@ -246,6 +259,8 @@ def publish_to(site: Path, site_url: str, remote, *, force: bool = False, say=pr
         say(f"Cần tải lên {len(work.uploads)} tệp ({_megabytes(total)}) và xóa {len(work.deletions)} tệp, "
             f"trên tổng số {len(current)} tệp của trang.")
         remote.write_bytes(REMOTE_PENDING, _lines(pending | set(work.uploads) | set(work.deletions)))
+    if published:
+        remote.assume_folders({posixpath.dirname(path) for path in published})
     bar = _Progress(len(work.uploads), total, on_file)
     try:
         for path in work.uploads:

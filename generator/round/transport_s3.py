@@ -107,6 +107,9 @@ class S3:
     def remove_folder(self, folder: str) -> None:
         pass  # a bucket has no folders
 
+    def assume_folders(self, folders) -> None:
+        pass
+
     def list_sizes(self, expected) -> dict[str, int]:
         prefix = f"{self.prefix}/" if self.prefix else ""
         sizes = {}

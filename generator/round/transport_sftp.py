@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.round.remote import PublishFailed
 
-from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, temporary_name
+from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, no_delay, temporary_name
 
 
 class _UnknownHost(Exception):
@@ -66,6 +66,9 @@ class Sftp(Base):
             password = getpass.getpass(f"Mật khẩu của {user}@{shown_host} (không hiện khi gõ): ")
             client.connect(password=password, **common)
         self.client = client
+        # As OpenSSH's ssh does: each packet leaves at once. Without it the end of a file can wait for the
+        # server's delayed acknowledgement (40 ms on Linux: a 64 kB file took 56 ms on localhost instead of 3).
+        no_delay(client.get_transport().sock)
         self.sftp = client.open_sftp()
         self.sftp.get_channel().settimeout(TIMEOUT * 4)
         path = destination.path or "/~/"
@@ -105,14 +108,18 @@ class Sftp(Base):
         except OSError:
             pass
 
-    def _size(self, temporary) -> int:
-        return self.sftp.stat(temporary).st_size
-
-    def _read_into(self, full, sink) -> None:
+    def _read_into(self, full, sink, size=None) -> None:
         with self.sftp.open(full, "rb") as stream:
-            stream.prefetch()
-            while chunk := stream.read(CHUNK):
-                sink(chunk)
+            # The size expected, when known, spares asking the server for it (one round trip a file).
+            stream.prefetch(size)
+            try:
+                while chunk := stream.read(CHUNK):
+                    sink(chunk)
+            except EOFError:
+                # A file shorter than the size expected: paramiko's read-ahead met its end. The caller counts
+                # what came; a connection lost is no short file.
+                if size is None or not self.client.get_transport().is_active():
+                    raise
 
     def _replace(self, temporary, target) -> None:
         try:
@@ -140,17 +147,16 @@ class Sftp(Base):
         except OSError:
             pass
 
-    def _walk(self, root):
-        try:
-            entries = self.sftp.listdir_attr(root)
-        except FileNotFoundError:
-            return
-        for entry in entries:
-            full = posixpath.join(root, entry.filename)
-            if stat.S_ISDIR(entry.st_mode):
-                yield from self._walk(full)
-            else:
-                yield full, entry.st_size
+    def list_sizes(self, expected) -> dict[str, int]:
+        """The size of each file of `expected`, one question a file (stat): listing a folder is four (open, read,
+        read to its end, close), and the site has a folder a page."""
+        sizes = {}
+        for path in expected:
+            try:
+                sizes[path] = self.sftp.stat(self._abs(path)).st_size
+            except FileNotFoundError:
+                pass
+        return sizes
 
     def close(self) -> None:
         self.client.close()

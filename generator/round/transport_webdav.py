@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import errno
-import io
 import posixpath
 import ssl
 
 from generator.round.remote import PublishFailed
 
-from .transports import TIMEOUT, Base, Destination, credentials, temporary_name
+from .transports import CHUNK, TIMEOUT, Base, Destination, credentials, temporary_name
 
 
 class WebDav(Base):
@@ -88,19 +87,18 @@ class WebDav(Base):
     def _send(self, temporary, stream, advance) -> None:
         self._call(self.client.upload_fileobj, stream, temporary, overwrite=True, callback=advance)
 
-    def _size(self, temporary) -> int:
-        return self._call(self.client.content_length, temporary)
+    def _read_into(self, full, sink, size=None) -> None:
+        # A plain GET: webdav4's download_fileobj first asks (PROPFIND) whether the path is a folder, one
+        # round trip more a file.
+        def get(path):
+            with self.client.http.stream("GET", self.client.join_url(path)) as answer:
+                if answer.status_code == 404:
+                    raise FileNotFoundError(path)
+                answer.raise_for_status()
+                for chunk in answer.iter_bytes(CHUNK):
+                    sink(chunk)
 
-    def _read_into(self, full, sink) -> None:
-        class Sink(io.RawIOBase):
-            def writable(self):
-                return True
-
-            def write(self, data):
-                sink(bytes(data))
-                return len(data)
-
-        self._call(self.client.download_fileobj, full, Sink())
+        self._call(get, full)
 
     def _replace(self, temporary, target) -> None:
         # MOVE with Overwrite: the server swaps the file in (rename(2) on nginx; delete then rename on some others)
